@@ -316,7 +316,7 @@ function isDefaultCheck(field, val) {
   if (def === 'null') return `${val} === null`;
   if (t.kind === 'bytes') return `(${val} !== null && ${val}.length === 0)`;
   if (t.kind === 'array') return `(${val} !== null && ${val}.length === 0)`;
-  return `isDefaultValue(${val}, ${def})`;
+  return `isDefault${field.struct.tsName}(${val})`;
 }
 
 // ---------------------------------------------------------------- struct codegen
@@ -340,6 +340,13 @@ function genStruct(model, s) {
   lines.push('  return {');
   for (const f of fields) lines.push(`    ${f.prop}: ${defaultExpr(f)},`);
   lines.push('  };', '}', '');
+
+  // default check (tagged struct fields and fields absent from a version are written only when not default)
+  lines.push(`function isDefault${name}(x: ${name}): boolean {`);
+  const checks = fields.map((f) => isDefaultCheck(f, `x.${f.prop}`));
+  if (flexCond !== 'false') checks.push('!x._unknownTaggedFields?.length');
+  lines.push(`  return ${checks.length ? checks.join('\n    && ') : 'true'};`);
+  lines.push('}', '');
 
   // reader
   lines.push(`function read${name}(r: Reader, v: number): ${name} {`);
@@ -414,13 +421,13 @@ function genStruct(model, s) {
     const taggedFields = fields.filter((f) => f.tagged);
     lines.push(`  if (${flexVar}) {`);
     if (taggedFields.length) {
-      lines.push('    const tags: TagEntry[] = [];');
+      lines.push('    let tags: TagEntry[] | null = null;');
       for (const f of taggedFields) {
         const tv = cond(f.tagged, range);
         const nullableExpr = f.nullable ? cond(f.nullable, f.range ?? range) : 'false';
         const val = `x.${f.prop}`;
         const stmt = writeFieldStmt(f, 'true', nullableExpr, val, `${model.msgName}.${f.name}`);
-        lines.push(`    if (${tv} && !(${isDefaultCheck(f, val)})) tags.push([${f.tag}, (w) => { ${stmt} }]);`);
+        lines.push(`    if (${tv} && !(${isDefaultCheck(f, val)})) (tags ??= []).push([${f.tag}, (w) => { ${stmt} }]);`);
       }
       lines.push('    writeTaggedFields(w, tags, x._unknownTaggedFields);');
     } else {
@@ -456,7 +463,7 @@ function genMessage(model) {
 
 const HELPERS = [
   'readArray', 'readNullableArray', 'writeArray', 'checkNotNull', 'taggedFieldEnd', 'checkTaggedFieldConsumed', 'writeTaggedFields',
-  'isDefaultValue', 'absentFieldError', 'readInt8Elem', 'readInt16Elem', 'readInt32Elem', 'readInt64Elem', 'readUuidElem',
+  'absentFieldError', 'readInt8Elem', 'readInt16Elem', 'readInt32Elem', 'readInt64Elem', 'readUuidElem',
   'readStringElem', 'readCompactStringElem', 'writeInt8Elem', 'writeInt16Elem', 'writeInt32Elem', 'writeInt64Elem',
   'writeUuidElem', 'writeStringElem', 'writeCompactStringElem',
 ];
@@ -654,10 +661,62 @@ for (const group of groups) {
   emit('metadata-records.ts', lines.join('\n'));
 }
 
+// coordinator-records.ts: record type -> key/value codecs for __consumer_offsets and __transaction_state.
+{
+  const lines = [HEADER, `import type { Reader } from '${PRIM_FROM_TOP}/reader.js';`, `import type { Writer } from '${PRIM_FROM_TOP}/writer.js';`];
+  const tables = { 'group-coordinator': [], 'transaction-coordinator': [] };
+  for (const d of dataMessages) {
+    const group = d.module.split('/')[0];
+    if (!tables[group] || !d.name.endsWith('Key')) continue;
+    const valueName = d.name.replace(/Key$/, 'Value');
+    const value = dataMessages.find((x) => x.name === valueName);
+    if (!value) throw new Error(`no value schema for ${d.name}`);
+    tables[group].push({ key: d, value });
+  }
+  const entries = [];
+  for (const [group, pairs] of Object.entries(tables)) {
+    for (const { key, value } of pairs) {
+      lines.push(`import * as ${camel(key.name)} from './${key.module}.js';`, `import * as ${camel(value.name)} from './${value.module}.js';`);
+      const kv = key.model.valid;
+      for (let t = kv.min; t <= kv.max; t++) entries.push({ group, type: t, key, value });
+    }
+  }
+  lines.push(
+    '',
+    'export interface CoordinatorRecordType {',
+    '  /** The key version, which in __consumer_offsets doubles as the record type. */',
+    '  type: number;',
+    '  keyName: string;',
+    '  valueName: string;',
+    '  valueMinVersion: number;',
+    '  valueMaxVersion: number;',
+    '  decodeKey(r: Reader, version: number): unknown;',
+    '  encodeKey(w: Writer, version: number, value: any): void;',
+    '  decodeValue(r: Reader, version: number): unknown;',
+    '  encodeValue(w: Writer, version: number, value: any): void;',
+    '}',
+    '',
+  );
+  const table = (group, constName) => {
+    lines.push(`export const ${constName}: ReadonlyMap<number, CoordinatorRecordType> = new Map([`);
+    for (const e of entries.filter((x) => x.group === group).sort((a, b) => a.type - b.type)) {
+      const k = camel(e.key.name);
+      const v = camel(e.value.name);
+      lines.push(
+        `  [${e.type}, { type: ${e.type}, keyName: '${e.key.name}', valueName: '${e.value.name}', valueMinVersion: ${e.value.model.valid.min}, valueMaxVersion: ${e.value.model.valid.max}, decodeKey: ${k}.decode${e.key.name}, encodeKey: ${k}.encode${e.key.name}, decodeValue: ${v}.decode${e.value.name}, encodeValue: ${v}.encode${e.value.name} }],`,
+      );
+    }
+    lines.push(']);', '');
+  };
+  table('group-coordinator', 'CONSUMER_OFFSETS_RECORDS');
+  table('transaction-coordinator', 'TRANSACTION_LOG_RECORDS');
+  emit('coordinator-records.ts', lines.join('\n'));
+}
+
 // index.ts: re-exports every module under a namespace named after it.
 {
   const lines = [HEADER];
-  lines.push("export * from './api-messages.js';", "export * from './metadata-records.js';");
+  lines.push("export * from './api-messages.js';", "export * from './metadata-records.js';", "export * from './coordinator-records.js';");
   emit('index.ts', lines.join('\n'));
 }
 

@@ -2,3 +2,4 @@
 
 export * from './api-messages.js';
 export * from './metadata-records.js';
+export * from './coordinator-records.js';

@@ -1,5 +1,5 @@
 /**
- * Shared pieces the generated codecs call: arrays, tagged-field sections, default checks.
+ * Shared pieces the generated codecs call: arrays and tagged-field sections.
  * Kept here so generated modules stay short; nothing in this file knows about a specific message.
  */
 import { DecodeError, EncodeError } from './errors.js';
@@ -105,31 +105,6 @@ export function writeTaggedFields(w: Writer, known: TagEntry[] | null, unknown: 
     w.writeUnsignedVarint(e.data.length);
     w.writeRaw(e.data);
   }
-}
-
-/** Deep equality used to tell whether a value is its field's default (tagged fields, absent versions). */
-export function isDefaultValue(value: unknown, def: unknown): boolean {
-  if (value === def) return true;
-  if (value === null || def === null || value === undefined || def === undefined) return false;
-  if (Buffer.isBuffer(value)) return Buffer.isBuffer(def) && value.equals(def);
-  if (Array.isArray(value)) {
-    if (!Array.isArray(def) || value.length !== def.length) return false;
-    return value.every((v, i) => isDefaultValue(v, def[i]));
-  }
-  if (typeof value === 'object' && typeof def === 'object') {
-    const a = value as Record<string, unknown>;
-    const b = def as Record<string, unknown>;
-    for (const k of Object.keys(a)) {
-      if (k === '_unknownTaggedFields') {
-        const u = a[k] as unknown[] | undefined;
-        if (u && u.length > 0) return false;
-        continue;
-      }
-      if (!isDefaultValue(a[k], b[k])) return false;
-    }
-    return true;
-  }
-  return false;
 }
 
 export function absentFieldError(field: string, version: number): EncodeError {

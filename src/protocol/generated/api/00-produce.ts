@@ -11,7 +11,6 @@ import {
   taggedFieldEnd,
   checkTaggedFieldConsumed,
   writeTaggedFields,
-  isDefaultValue,
   absentFieldError,
 } from '../../primitives/codec-helpers.js';
 
@@ -26,6 +25,12 @@ export function defaultProduceRequestTopicProduceData(): ProduceRequestTopicProd
     name: "",
     partitionData: [],
   };
+}
+
+function isDefaultProduceRequestTopicProduceData(x: ProduceRequestTopicProduceData): boolean {
+  return x.name === ""
+    && (x.partitionData !== null && x.partitionData.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readProduceRequestTopicProduceData(r: Reader, v: number): ProduceRequestTopicProduceData {
@@ -65,6 +70,12 @@ export function defaultProduceRequestPartitionProduceData(): ProduceRequestParti
     index: 0,
     records: null,
   };
+}
+
+function isDefaultProduceRequestPartitionProduceData(x: ProduceRequestPartitionProduceData): boolean {
+  return x.index === 0
+    && x.records === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readProduceRequestPartitionProduceData(r: Reader, v: number): ProduceRequestPartitionProduceData {
@@ -108,6 +119,14 @@ export function defaultProduceRequest(): ProduceRequest {
     timeoutMs: 0,
     topicData: [],
   };
+}
+
+function isDefaultProduceRequest(x: ProduceRequest): boolean {
+  return x.transactionalId === null
+    && x.acks === 0
+    && x.timeoutMs === 0
+    && (x.topicData !== null && x.topicData.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readProduceRequest(r: Reader, v: number): ProduceRequest {
@@ -165,6 +184,12 @@ export function defaultProduceResponseTopicProduceResponse(): ProduceResponseTop
   };
 }
 
+function isDefaultProduceResponseTopicProduceResponse(x: ProduceResponseTopicProduceResponse): boolean {
+  return x.name === ""
+    && (x.partitionResponses !== null && x.partitionResponses.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readProduceResponseTopicProduceResponse(r: Reader, v: number): ProduceResponseTopicProduceResponse {
   const flex = v >= 9;
   const x: ProduceResponseTopicProduceResponse = {
@@ -216,6 +241,18 @@ export function defaultProduceResponsePartitionProduceResponse(): ProduceRespons
   };
 }
 
+function isDefaultProduceResponsePartitionProduceResponse(x: ProduceResponsePartitionProduceResponse): boolean {
+  return x.index === 0
+    && x.errorCode === 0
+    && x.baseOffset === 0n
+    && x.logAppendTimeMs === -1n
+    && x.logStartOffset === -1n
+    && (x.recordErrors !== null && x.recordErrors.length === 0)
+    && x.errorMessage === null
+    && isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readProduceResponsePartitionProduceResponse(r: Reader, v: number): ProduceResponsePartitionProduceResponse {
   const flex = v >= 9;
   const x: ProduceResponsePartitionProduceResponse = {
@@ -258,10 +295,10 @@ function writeProduceResponsePartitionProduceResponse(w: Writer, v: number, x: P
   if (v >= 5) { w.writeInt64(x.logStartOffset); }
   if (v >= 8) { writeArray(w, flex, false, x.recordErrors, (w: Writer, e: ProduceResponseBatchIndexAndErrorMessage) => writeProduceResponseBatchIndexAndErrorMessage(w, v, e), 'ProduceResponse.RecordErrors'); }
   if (v >= 8) { if (flex) { w.writeCompactNullableString(x.errorMessage); } else { w.writeNullableString(x.errorMessage); } }
-  if (!(v >= 10)) { if (!(isDefaultValue(x.currentLeader, defaultProduceResponseLeaderIdAndEpoch()))) throw absentFieldError('ProduceResponse.CurrentLeader', v); }
+  if (!(v >= 10)) { if (!(isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) throw absentFieldError('ProduceResponse.CurrentLeader', v); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 10 && !(isDefaultValue(x.currentLeader, defaultProduceResponseLeaderIdAndEpoch()))) tags.push([0, (w) => { writeProduceResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'ProduceResponse.CurrentLeader')); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 10 && !(isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) (tags ??= []).push([0, (w) => { writeProduceResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'ProduceResponse.CurrentLeader')); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -277,6 +314,12 @@ export function defaultProduceResponseBatchIndexAndErrorMessage(): ProduceRespon
     batchIndex: 0,
     batchIndexErrorMessage: null,
   };
+}
+
+function isDefaultProduceResponseBatchIndexAndErrorMessage(x: ProduceResponseBatchIndexAndErrorMessage): boolean {
+  return x.batchIndex === 0
+    && x.batchIndexErrorMessage === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): ProduceResponseBatchIndexAndErrorMessage {
@@ -318,6 +361,12 @@ export function defaultProduceResponseLeaderIdAndEpoch(): ProduceResponseLeaderI
   };
 }
 
+function isDefaultProduceResponseLeaderIdAndEpoch(x: ProduceResponseLeaderIdAndEpoch): boolean {
+  return x.leaderId === -1
+    && x.leaderEpoch === -1
+    && !x._unknownTaggedFields?.length;
+}
+
 function readProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceResponseLeaderIdAndEpoch {
   const x: ProduceResponseLeaderIdAndEpoch = {
     leaderId: r.readInt32(),
@@ -357,6 +406,14 @@ export function defaultProduceResponseNodeEndpoint(): ProduceResponseNodeEndpoin
     port: 0,
     rack: null,
   };
+}
+
+function isDefaultProduceResponseNodeEndpoint(x: ProduceResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.rack === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readProduceResponseNodeEndpoint(r: Reader, v: number): ProduceResponseNodeEndpoint {
@@ -402,6 +459,13 @@ export function defaultProduceResponse(): ProduceResponse {
   };
 }
 
+function isDefaultProduceResponse(x: ProduceResponse): boolean {
+  return (x.responses !== null && x.responses.length === 0)
+    && x.throttleTimeMs === 0
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readProduceResponse(r: Reader, v: number): ProduceResponse {
   const flex = v >= 9;
   const x: ProduceResponse = {
@@ -436,8 +500,8 @@ function writeProduceResponse(w: Writer, v: number, x: ProduceResponse): void {
   if (v >= 1) { w.writeInt32(x.throttleTimeMs); }
   if (!(v >= 10)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('ProduceResponse.NodeEndpoints', v); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 10 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: ProduceResponseNodeEndpoint) => writeProduceResponseNodeEndpoint(w, v, e), 'ProduceResponse.NodeEndpoints'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 10 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: ProduceResponseNodeEndpoint) => writeProduceResponseNodeEndpoint(w, v, e), 'ProduceResponse.NodeEndpoints'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

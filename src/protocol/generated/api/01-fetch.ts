@@ -12,7 +12,6 @@ import {
   taggedFieldEnd,
   checkTaggedFieldConsumed,
   writeTaggedFields,
-  isDefaultValue,
   absentFieldError,
   readInt32Elem,
   writeInt32Elem,
@@ -29,6 +28,12 @@ export function defaultFetchRequestReplicaState(): FetchRequestReplicaState {
     replicaId: -1,
     replicaEpoch: -1n,
   };
+}
+
+function isDefaultFetchRequestReplicaState(x: FetchRequestReplicaState): boolean {
+  return x.replicaId === -1
+    && x.replicaEpoch === -1n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplicaState {
@@ -68,6 +73,13 @@ export function defaultFetchRequestFetchTopic(): FetchRequestFetchTopic {
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultFetchRequestFetchTopic(x: FetchRequestFetchTopic): boolean {
+  return x.topic === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTopic {
@@ -121,6 +133,17 @@ export function defaultFetchRequestFetchPartition(): FetchRequestFetchPartition 
   };
 }
 
+function isDefaultFetchRequestFetchPartition(x: FetchRequestFetchPartition): boolean {
+  return x.partition === 0
+    && x.currentLeaderEpoch === -1
+    && x.fetchOffset === 0n
+    && x.lastFetchedEpoch === -1
+    && x.logStartOffset === -1n
+    && x.partitionMaxBytes === 0
+    && x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFetchPartition {
   const flex = v >= 12;
   const x: FetchRequestFetchPartition = {
@@ -163,8 +186,8 @@ function writeFetchRequestFetchPartition(w: Writer, v: number, x: FetchRequestFe
   if (v >= 5) { w.writeInt64(x.logStartOffset); }
   w.writeInt32(x.partitionMaxBytes);
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 17 && !(x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA')) tags.push([0, (w) => { w.writeUuid(x.replicaDirectoryId); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 17 && !(x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA')) (tags ??= []).push([0, (w) => { w.writeUuid(x.replicaDirectoryId); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -182,6 +205,13 @@ export function defaultFetchRequestForgottenTopic(): FetchRequestForgottenTopic 
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultFetchRequestForgottenTopic(x: FetchRequestForgottenTopic): boolean {
+  return x.topic === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestForgottenTopic {
@@ -245,6 +275,22 @@ export function defaultFetchRequest(): FetchRequest {
   };
 }
 
+function isDefaultFetchRequest(x: FetchRequest): boolean {
+  return x.clusterId === null
+    && x.replicaId === -1
+    && isDefaultFetchRequestReplicaState(x.replicaState)
+    && x.maxWaitMs === 0
+    && x.minBytes === 0
+    && x.maxBytes === 2147483647
+    && x.isolationLevel === 0
+    && x.sessionId === 0
+    && x.sessionEpoch === -1
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.forgottenTopicsData !== null && x.forgottenTopicsData.length === 0)
+    && x.rackId === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchRequest(r: Reader, v: number): FetchRequest {
   const flex = v >= 12;
   const x: FetchRequest = {
@@ -293,7 +339,7 @@ function writeFetchRequest(w: Writer, v: number, x: FetchRequest): void {
   const flex = v >= 12;
   if (v <= 14) { w.writeInt32(x.replicaId); }
   else { if (!(x.replicaId === -1)) throw absentFieldError('FetchRequest.ReplicaId', v); }
-  if (!(v >= 15)) { if (!(isDefaultValue(x.replicaState, defaultFetchRequestReplicaState()))) throw absentFieldError('FetchRequest.ReplicaState', v); }
+  if (!(v >= 15)) { if (!(isDefaultFetchRequestReplicaState(x.replicaState))) throw absentFieldError('FetchRequest.ReplicaState', v); }
   w.writeInt32(x.maxWaitMs);
   w.writeInt32(x.minBytes);
   if (v >= 3) { w.writeInt32(x.maxBytes); }
@@ -305,9 +351,9 @@ function writeFetchRequest(w: Writer, v: number, x: FetchRequest): void {
   else { if (!((x.forgottenTopicsData !== null && x.forgottenTopicsData.length === 0))) throw absentFieldError('FetchRequest.ForgottenTopicsData', v); }
   if (v >= 11) { if (flex) { w.writeCompactString(checkNotNull(x.rackId, 'FetchRequest.RackId')); } else { w.writeString(checkNotNull(x.rackId, 'FetchRequest.RackId')); } }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 12 && !(x.clusterId === null)) tags.push([0, (w) => { w.writeCompactNullableString(x.clusterId); }]);
-    if (v >= 15 && !(isDefaultValue(x.replicaState, defaultFetchRequestReplicaState()))) tags.push([1, (w) => { writeFetchRequestReplicaState(w, v, checkNotNull(x.replicaState, 'FetchRequest.ReplicaState')); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 12 && !(x.clusterId === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.clusterId); }]);
+    if (v >= 15 && !(isDefaultFetchRequestReplicaState(x.replicaState))) (tags ??= []).push([1, (w) => { writeFetchRequestReplicaState(w, v, checkNotNull(x.replicaState, 'FetchRequest.ReplicaState')); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -336,6 +382,13 @@ export function defaultFetchResponseFetchableTopicResponse(): FetchResponseFetch
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultFetchResponseFetchableTopicResponse(x: FetchResponseFetchableTopicResponse): boolean {
+  return x.topic === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchResponseFetchableTopicResponse {
@@ -397,6 +450,21 @@ export function defaultFetchResponsePartitionData(): FetchResponsePartitionData 
   };
 }
 
+function isDefaultFetchResponsePartitionData(x: FetchResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.highWatermark === 0n
+    && x.lastStableOffset === -1n
+    && x.logStartOffset === -1n
+    && isDefaultFetchResponseEpochEndOffset(x.divergingEpoch)
+    && isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader)
+    && isDefaultFetchResponseSnapshotId(x.snapshotId)
+    && (x.abortedTransactions !== null && x.abortedTransactions.length === 0)
+    && x.preferredReadReplica === -1
+    && x.records === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchResponsePartitionData(r: Reader, v: number): FetchResponsePartitionData {
   const flex = v >= 12;
   const x: FetchResponsePartitionData = {
@@ -454,18 +522,18 @@ function writeFetchResponsePartitionData(w: Writer, v: number, x: FetchResponseP
   w.writeInt64(x.highWatermark);
   if (v >= 4) { w.writeInt64(x.lastStableOffset); }
   if (v >= 5) { w.writeInt64(x.logStartOffset); }
-  if (!(v >= 12)) { if (!(isDefaultValue(x.divergingEpoch, defaultFetchResponseEpochEndOffset()))) throw absentFieldError('FetchResponse.DivergingEpoch', v); }
-  if (!(v >= 12)) { if (!(isDefaultValue(x.currentLeader, defaultFetchResponseLeaderIdAndEpoch()))) throw absentFieldError('FetchResponse.CurrentLeader', v); }
-  if (!(v >= 12)) { if (!(isDefaultValue(x.snapshotId, defaultFetchResponseSnapshotId()))) throw absentFieldError('FetchResponse.SnapshotId', v); }
+  if (!(v >= 12)) { if (!(isDefaultFetchResponseEpochEndOffset(x.divergingEpoch))) throw absentFieldError('FetchResponse.DivergingEpoch', v); }
+  if (!(v >= 12)) { if (!(isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader))) throw absentFieldError('FetchResponse.CurrentLeader', v); }
+  if (!(v >= 12)) { if (!(isDefaultFetchResponseSnapshotId(x.snapshotId))) throw absentFieldError('FetchResponse.SnapshotId', v); }
   if (v >= 4) { writeArray(w, flex, true, x.abortedTransactions, (w: Writer, e: FetchResponseAbortedTransaction) => writeFetchResponseAbortedTransaction(w, v, e), 'FetchResponse.AbortedTransactions'); }
   if (v >= 11) { w.writeInt32(x.preferredReadReplica); }
   else { if (!(x.preferredReadReplica === -1)) throw absentFieldError('FetchResponse.PreferredReadReplica', v); }
   if (flex) { w.writeCompactNullableBytes(x.records); } else { w.writeNullableBytes(x.records); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 12 && !(isDefaultValue(x.divergingEpoch, defaultFetchResponseEpochEndOffset()))) tags.push([0, (w) => { writeFetchResponseEpochEndOffset(w, v, checkNotNull(x.divergingEpoch, 'FetchResponse.DivergingEpoch')); }]);
-    if (v >= 12 && !(isDefaultValue(x.currentLeader, defaultFetchResponseLeaderIdAndEpoch()))) tags.push([1, (w) => { writeFetchResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'FetchResponse.CurrentLeader')); }]);
-    if (v >= 12 && !(isDefaultValue(x.snapshotId, defaultFetchResponseSnapshotId()))) tags.push([2, (w) => { writeFetchResponseSnapshotId(w, v, checkNotNull(x.snapshotId, 'FetchResponse.SnapshotId')); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 12 && !(isDefaultFetchResponseEpochEndOffset(x.divergingEpoch))) (tags ??= []).push([0, (w) => { writeFetchResponseEpochEndOffset(w, v, checkNotNull(x.divergingEpoch, 'FetchResponse.DivergingEpoch')); }]);
+    if (v >= 12 && !(isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader))) (tags ??= []).push([1, (w) => { writeFetchResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'FetchResponse.CurrentLeader')); }]);
+    if (v >= 12 && !(isDefaultFetchResponseSnapshotId(x.snapshotId))) (tags ??= []).push([2, (w) => { writeFetchResponseSnapshotId(w, v, checkNotNull(x.snapshotId, 'FetchResponse.SnapshotId')); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -481,6 +549,12 @@ export function defaultFetchResponseEpochEndOffset(): FetchResponseEpochEndOffse
     epoch: -1,
     endOffset: -1n,
   };
+}
+
+function isDefaultFetchResponseEpochEndOffset(x: FetchResponseEpochEndOffset): boolean {
+  return x.epoch === -1
+    && x.endOffset === -1n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpochEndOffset {
@@ -520,6 +594,12 @@ export function defaultFetchResponseLeaderIdAndEpoch(): FetchResponseLeaderIdAnd
   };
 }
 
+function isDefaultFetchResponseLeaderIdAndEpoch(x: FetchResponseLeaderIdAndEpoch): boolean {
+  return x.leaderId === -1
+    && x.leaderEpoch === -1
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseLeaderIdAndEpoch {
   const x: FetchResponseLeaderIdAndEpoch = {
     leaderId: r.readInt32(),
@@ -557,6 +637,12 @@ export function defaultFetchResponseSnapshotId(): FetchResponseSnapshotId {
   };
 }
 
+function isDefaultFetchResponseSnapshotId(x: FetchResponseSnapshotId): boolean {
+  return x.endOffset === -1n
+    && x.epoch === -1
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapshotId {
   const x: FetchResponseSnapshotId = {
     endOffset: r.readInt64(),
@@ -592,6 +678,12 @@ export function defaultFetchResponseAbortedTransaction(): FetchResponseAbortedTr
     producerId: 0n,
     firstOffset: 0n,
   };
+}
+
+function isDefaultFetchResponseAbortedTransaction(x: FetchResponseAbortedTransaction): boolean {
+  return x.producerId === 0n
+    && x.firstOffset === 0n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchResponseAbortedTransaction(r: Reader, v: number): FetchResponseAbortedTransaction {
@@ -635,6 +727,14 @@ export function defaultFetchResponseNodeEndpoint(): FetchResponseNodeEndpoint {
     port: 0,
     rack: null,
   };
+}
+
+function isDefaultFetchResponseNodeEndpoint(x: FetchResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.rack === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNodeEndpoint {
@@ -684,6 +784,15 @@ export function defaultFetchResponse(): FetchResponse {
   };
 }
 
+function isDefaultFetchResponse(x: FetchResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.sessionId === 0
+    && (x.responses !== null && x.responses.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchResponse(r: Reader, v: number): FetchResponse {
   const flex = v >= 12;
   const x: FetchResponse = {
@@ -723,8 +832,8 @@ function writeFetchResponse(w: Writer, v: number, x: FetchResponse): void {
   writeArray(w, flex, false, x.responses, (w: Writer, e: FetchResponseFetchableTopicResponse) => writeFetchResponseFetchableTopicResponse(w, v, e), 'FetchResponse.Responses');
   if (!(v >= 16)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('FetchResponse.NodeEndpoints', v); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 16 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: FetchResponseNodeEndpoint) => writeFetchResponseNodeEndpoint(w, v, e), 'FetchResponse.NodeEndpoints'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 16 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: FetchResponseNodeEndpoint) => writeFetchResponseNodeEndpoint(w, v, e), 'FetchResponse.NodeEndpoints'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

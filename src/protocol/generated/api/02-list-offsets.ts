@@ -26,6 +26,12 @@ export function defaultListOffsetsRequestListOffsetsTopic(): ListOffsetsRequestL
   };
 }
 
+function isDefaultListOffsetsRequestListOffsetsTopic(x: ListOffsetsRequestListOffsetsTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListOffsetsRequestListOffsetsTopic(r: Reader, v: number): ListOffsetsRequestListOffsetsTopic {
   const flex = v >= 6;
   const x: ListOffsetsRequestListOffsetsTopic = {
@@ -67,6 +73,14 @@ export function defaultListOffsetsRequestListOffsetsPartition(): ListOffsetsRequ
     timestamp: 0n,
     maxNumOffsets: 1,
   };
+}
+
+function isDefaultListOffsetsRequestListOffsetsPartition(x: ListOffsetsRequestListOffsetsPartition): boolean {
+  return x.partitionIndex === 0
+    && x.currentLeaderEpoch === -1
+    && x.timestamp === 0n
+    && x.maxNumOffsets === 1
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListOffsetsRequestListOffsetsPartition(r: Reader, v: number): ListOffsetsRequestListOffsetsPartition {
@@ -115,6 +129,14 @@ export function defaultListOffsetsRequest(): ListOffsetsRequest {
     topics: [],
     timeoutMs: 0,
   };
+}
+
+function isDefaultListOffsetsRequest(x: ListOffsetsRequest): boolean {
+  return x.replicaId === 0
+    && x.isolationLevel === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && x.timeoutMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
@@ -172,6 +194,12 @@ export function defaultListOffsetsResponseListOffsetsTopicResponse(): ListOffset
   };
 }
 
+function isDefaultListOffsetsResponseListOffsetsTopicResponse(x: ListOffsetsResponseListOffsetsTopicResponse): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListOffsetsResponseListOffsetsTopicResponse(r: Reader, v: number): ListOffsetsResponseListOffsetsTopicResponse {
   const flex = v >= 6;
   const x: ListOffsetsResponseListOffsetsTopicResponse = {
@@ -217,6 +245,16 @@ export function defaultListOffsetsResponseListOffsetsPartitionResponse(): ListOf
     offset: -1n,
     leaderEpoch: -1,
   };
+}
+
+function isDefaultListOffsetsResponseListOffsetsPartitionResponse(x: ListOffsetsResponseListOffsetsPartitionResponse): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && (x.oldStyleOffsets !== null && x.oldStyleOffsets.length === 0)
+    && x.timestamp === -1n
+    && x.offset === -1n
+    && x.leaderEpoch === -1
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListOffsetsResponseListOffsetsPartitionResponse(r: Reader, v: number): ListOffsetsResponseListOffsetsPartitionResponse {
@@ -268,6 +306,12 @@ export function defaultListOffsetsResponse(): ListOffsetsResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultListOffsetsResponse(x: ListOffsetsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {

@@ -27,6 +27,12 @@ export function defaultMetadataRequestMetadataRequestTopic(): MetadataRequestMet
   };
 }
 
+function isDefaultMetadataRequestMetadataRequestTopic(x: MetadataRequestMetadataRequestTopic): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.name === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readMetadataRequestMetadataRequestTopic(r: Reader, v: number): MetadataRequestMetadataRequestTopic {
   const flex = v >= 9;
   const x: MetadataRequestMetadataRequestTopic = {
@@ -68,6 +74,14 @@ export function defaultMetadataRequest(): MetadataRequest {
     includeClusterAuthorizedOperations: false,
     includeTopicAuthorizedOperations: false,
   };
+}
+
+function isDefaultMetadataRequest(x: MetadataRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && x.allowAutoTopicCreation === true
+    && x.includeClusterAuthorizedOperations === false
+    && x.includeTopicAuthorizedOperations === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readMetadataRequest(r: Reader, v: number): MetadataRequest {
@@ -131,6 +145,14 @@ export function defaultMetadataResponseMetadataResponseBroker(): MetadataRespons
   };
 }
 
+function isDefaultMetadataResponseMetadataResponseBroker(x: MetadataResponseMetadataResponseBroker): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.rack === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readMetadataResponseMetadataResponseBroker(r: Reader, v: number): MetadataResponseMetadataResponseBroker {
   const flex = v >= 9;
   const x: MetadataResponseMetadataResponseBroker = {
@@ -180,6 +202,16 @@ export function defaultMetadataResponseMetadataResponseTopic(): MetadataResponse
     partitions: [],
     topicAuthorizedOperations: -2147483648,
   };
+}
+
+function isDefaultMetadataResponseMetadataResponseTopic(x: MetadataResponseMetadataResponseTopic): boolean {
+  return x.errorCode === 0
+    && x.name === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.isInternal === false
+    && (x.partitions !== null && x.partitions.length === 0)
+    && x.topicAuthorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
 }
 
 function readMetadataResponseMetadataResponseTopic(r: Reader, v: number): MetadataResponseMetadataResponseTopic {
@@ -240,6 +272,17 @@ export function defaultMetadataResponseMetadataResponsePartition(): MetadataResp
   };
 }
 
+function isDefaultMetadataResponseMetadataResponsePartition(x: MetadataResponseMetadataResponsePartition): boolean {
+  return x.errorCode === 0
+    && x.partitionIndex === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === -1
+    && (x.replicaNodes !== null && x.replicaNodes.length === 0)
+    && (x.isrNodes !== null && x.isrNodes.length === 0)
+    && (x.offlineReplicas !== null && x.offlineReplicas.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readMetadataResponseMetadataResponsePartition(r: Reader, v: number): MetadataResponseMetadataResponsePartition {
   const flex = v >= 9;
   const x: MetadataResponseMetadataResponsePartition = {
@@ -295,6 +338,16 @@ export function defaultMetadataResponse(): MetadataResponse {
     topics: [],
     clusterAuthorizedOperations: -2147483648,
   };
+}
+
+function isDefaultMetadataResponse(x: MetadataResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.brokers !== null && x.brokers.length === 0)
+    && x.clusterId === null
+    && x.controllerId === -1
+    && (x.topics !== null && x.topics.length === 0)
+    && x.clusterAuthorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
 }
 
 function readMetadataResponse(r: Reader, v: number): MetadataResponse {

@@ -46,6 +46,22 @@ export function defaultLeaderAndIsrRequestLeaderAndIsrPartitionState(): LeaderAn
   };
 }
 
+function isDefaultLeaderAndIsrRequestLeaderAndIsrPartitionState(x: LeaderAndIsrRequestLeaderAndIsrPartitionState): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && x.controllerEpoch === 0
+    && x.leader === 0
+    && x.leaderEpoch === 0
+    && (x.isr !== null && x.isr.length === 0)
+    && x.partitionEpoch === 0
+    && (x.replicas !== null && x.replicas.length === 0)
+    && (x.addingReplicas !== null && x.addingReplicas.length === 0)
+    && (x.removingReplicas !== null && x.removingReplicas.length === 0)
+    && x.isNew === false
+    && x.leaderRecoveryState === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readLeaderAndIsrRequestLeaderAndIsrPartitionState(r: Reader, v: number): LeaderAndIsrRequestLeaderAndIsrPartitionState {
   const flex = v >= 4;
   const x: LeaderAndIsrRequestLeaderAndIsrPartitionState = {
@@ -108,6 +124,13 @@ export function defaultLeaderAndIsrRequestLeaderAndIsrTopicState(): LeaderAndIsr
   };
 }
 
+function isDefaultLeaderAndIsrRequestLeaderAndIsrTopicState(x: LeaderAndIsrRequestLeaderAndIsrTopicState): boolean {
+  return x.topicName === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitionStates !== null && x.partitionStates.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readLeaderAndIsrRequestLeaderAndIsrTopicState(r: Reader, v: number): LeaderAndIsrRequestLeaderAndIsrTopicState {
   const flex = v >= 4;
   const x: LeaderAndIsrRequestLeaderAndIsrTopicState = {
@@ -149,6 +172,13 @@ export function defaultLeaderAndIsrRequestLeaderAndIsrLiveLeader(): LeaderAndIsr
     hostName: "",
     port: 0,
   };
+}
+
+function isDefaultLeaderAndIsrRequestLeaderAndIsrLiveLeader(x: LeaderAndIsrRequestLeaderAndIsrLiveLeader): boolean {
+  return x.brokerId === 0
+    && x.hostName === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readLeaderAndIsrRequestLeaderAndIsrLiveLeader(r: Reader, v: number): LeaderAndIsrRequestLeaderAndIsrLiveLeader {
@@ -202,6 +232,18 @@ export function defaultLeaderAndIsrRequest(): LeaderAndIsrRequest {
     topicStates: [],
     liveLeaders: [],
   };
+}
+
+function isDefaultLeaderAndIsrRequest(x: LeaderAndIsrRequest): boolean {
+  return x.controllerId === 0
+    && x.isKRaftController === false
+    && x.controllerEpoch === 0
+    && x.brokerEpoch === -1n
+    && x.type === 0
+    && (x.ungroupedPartitionStates !== null && x.ungroupedPartitionStates.length === 0)
+    && (x.topicStates !== null && x.topicStates.length === 0)
+    && (x.liveLeaders !== null && x.liveLeaders.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readLeaderAndIsrRequest(r: Reader, v: number): LeaderAndIsrRequest {
@@ -272,6 +314,13 @@ export function defaultLeaderAndIsrResponseLeaderAndIsrPartitionError(): LeaderA
   };
 }
 
+function isDefaultLeaderAndIsrResponseLeaderAndIsrPartitionError(x: LeaderAndIsrResponseLeaderAndIsrPartitionError): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readLeaderAndIsrResponseLeaderAndIsrPartitionError(r: Reader, v: number): LeaderAndIsrResponseLeaderAndIsrPartitionError {
   const flex = v >= 4;
   const x: LeaderAndIsrResponseLeaderAndIsrPartitionError = {
@@ -313,6 +362,12 @@ export function defaultLeaderAndIsrResponseLeaderAndIsrTopicError(): LeaderAndIs
   };
 }
 
+function isDefaultLeaderAndIsrResponseLeaderAndIsrTopicError(x: LeaderAndIsrResponseLeaderAndIsrTopicError): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitionErrors !== null && x.partitionErrors.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readLeaderAndIsrResponseLeaderAndIsrTopicError(r: Reader, v: number): LeaderAndIsrResponseLeaderAndIsrTopicError {
   const x: LeaderAndIsrResponseLeaderAndIsrTopicError = {
     topicId: r.readUuid(),
@@ -350,6 +405,13 @@ export function defaultLeaderAndIsrResponse(): LeaderAndIsrResponse {
     partitionErrors: [],
     topics: [],
   };
+}
+
+function isDefaultLeaderAndIsrResponse(x: LeaderAndIsrResponse): boolean {
+  return x.errorCode === 0
+    && (x.partitionErrors !== null && x.partitionErrors.length === 0)
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readLeaderAndIsrResponse(r: Reader, v: number): LeaderAndIsrResponse {

@@ -25,6 +25,11 @@ export function defaultStopReplicaRequestStopReplicaPartitionV0(): StopReplicaRe
   };
 }
 
+function isDefaultStopReplicaRequestStopReplicaPartitionV0(x: StopReplicaRequestStopReplicaPartitionV0): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0;
+}
+
 function readStopReplicaRequestStopReplicaPartitionV0(r: Reader, v: number): StopReplicaRequestStopReplicaPartitionV0 {
   const x: StopReplicaRequestStopReplicaPartitionV0 = {
     topicName: r.readString(),
@@ -49,6 +54,12 @@ export function defaultStopReplicaRequestStopReplicaTopicV1(): StopReplicaReques
     name: "",
     partitionIndexes: [],
   };
+}
+
+function isDefaultStopReplicaRequestStopReplicaTopicV1(x: StopReplicaRequestStopReplicaTopicV1): boolean {
+  return x.name === ""
+    && (x.partitionIndexes !== null && x.partitionIndexes.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readStopReplicaRequestStopReplicaTopicV1(r: Reader, v: number): StopReplicaRequestStopReplicaTopicV1 {
@@ -90,6 +101,12 @@ export function defaultStopReplicaRequestStopReplicaTopicState(): StopReplicaReq
   };
 }
 
+function isDefaultStopReplicaRequestStopReplicaTopicState(x: StopReplicaRequestStopReplicaTopicState): boolean {
+  return x.topicName === ""
+    && (x.partitionStates !== null && x.partitionStates.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readStopReplicaRequestStopReplicaTopicState(r: Reader, v: number): StopReplicaRequestStopReplicaTopicState {
   const x: StopReplicaRequestStopReplicaTopicState = {
     topicName: r.readCompactString(),
@@ -127,6 +144,13 @@ export function defaultStopReplicaRequestStopReplicaPartitionState(): StopReplic
     leaderEpoch: -1,
     deletePartition: false,
   };
+}
+
+function isDefaultStopReplicaRequestStopReplicaPartitionState(x: StopReplicaRequestStopReplicaPartitionState): boolean {
+  return x.partitionIndex === 0
+    && x.leaderEpoch === -1
+    && x.deletePartition === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readStopReplicaRequestStopReplicaPartitionState(r: Reader, v: number): StopReplicaRequestStopReplicaPartitionState {
@@ -178,6 +202,18 @@ export function defaultStopReplicaRequest(): StopReplicaRequest {
     topics: [],
     topicStates: [],
   };
+}
+
+function isDefaultStopReplicaRequest(x: StopReplicaRequest): boolean {
+  return x.controllerId === 0
+    && x.isKRaftController === false
+    && x.controllerEpoch === 0
+    && x.brokerEpoch === -1n
+    && x.deletePartitions === false
+    && (x.ungroupedPartitions !== null && x.ungroupedPartitions.length === 0)
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.topicStates !== null && x.topicStates.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readStopReplicaRequest(r: Reader, v: number): StopReplicaRequest {
@@ -249,6 +285,13 @@ export function defaultStopReplicaResponseStopReplicaPartitionError(): StopRepli
   };
 }
 
+function isDefaultStopReplicaResponseStopReplicaPartitionError(x: StopReplicaResponseStopReplicaPartitionError): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readStopReplicaResponseStopReplicaPartitionError(r: Reader, v: number): StopReplicaResponseStopReplicaPartitionError {
   const flex = v >= 2;
   const x: StopReplicaResponseStopReplicaPartitionError = {
@@ -288,6 +331,12 @@ export function defaultStopReplicaResponse(): StopReplicaResponse {
     errorCode: 0,
     partitionErrors: [],
   };
+}
+
+function isDefaultStopReplicaResponse(x: StopReplicaResponse): boolean {
+  return x.errorCode === 0
+    && (x.partitionErrors !== null && x.partitionErrors.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readStopReplicaResponse(r: Reader, v: number): StopReplicaResponse {

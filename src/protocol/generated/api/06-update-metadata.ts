@@ -43,6 +43,19 @@ export function defaultUpdateMetadataRequestUpdateMetadataPartitionState(): Upda
   };
 }
 
+function isDefaultUpdateMetadataRequestUpdateMetadataPartitionState(x: UpdateMetadataRequestUpdateMetadataPartitionState): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && x.controllerEpoch === 0
+    && x.leader === 0
+    && x.leaderEpoch === 0
+    && (x.isr !== null && x.isr.length === 0)
+    && x.zkVersion === 0
+    && (x.replicas !== null && x.replicas.length === 0)
+    && (x.offlineReplicas !== null && x.offlineReplicas.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateMetadataRequestUpdateMetadataPartitionState(r: Reader, v: number): UpdateMetadataRequestUpdateMetadataPartitionState {
   const flex = v >= 6;
   const x: UpdateMetadataRequestUpdateMetadataPartitionState = {
@@ -98,6 +111,13 @@ export function defaultUpdateMetadataRequestUpdateMetadataTopicState(): UpdateMe
   };
 }
 
+function isDefaultUpdateMetadataRequestUpdateMetadataTopicState(x: UpdateMetadataRequestUpdateMetadataTopicState): boolean {
+  return x.topicName === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitionStates !== null && x.partitionStates.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateMetadataRequestUpdateMetadataTopicState(r: Reader, v: number): UpdateMetadataRequestUpdateMetadataTopicState {
   const flex = v >= 6;
   const x: UpdateMetadataRequestUpdateMetadataTopicState = {
@@ -143,6 +163,15 @@ export function defaultUpdateMetadataRequestUpdateMetadataBroker(): UpdateMetada
     endpoints: [],
     rack: "",
   };
+}
+
+function isDefaultUpdateMetadataRequestUpdateMetadataBroker(x: UpdateMetadataRequestUpdateMetadataBroker): boolean {
+  return x.id === 0
+    && x.v0Host === ""
+    && x.v0Port === 0
+    && (x.endpoints !== null && x.endpoints.length === 0)
+    && x.rack === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateMetadataRequestUpdateMetadataBroker(r: Reader, v: number): UpdateMetadataRequestUpdateMetadataBroker {
@@ -192,6 +221,14 @@ export function defaultUpdateMetadataRequestUpdateMetadataEndpoint(): UpdateMeta
     listener: "",
     securityProtocol: 0,
   };
+}
+
+function isDefaultUpdateMetadataRequestUpdateMetadataEndpoint(x: UpdateMetadataRequestUpdateMetadataEndpoint): boolean {
+  return x.port === 0
+    && x.host === ""
+    && x.listener === ""
+    && x.securityProtocol === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateMetadataRequestUpdateMetadataEndpoint(r: Reader, v: number): UpdateMetadataRequestUpdateMetadataEndpoint {
@@ -249,6 +286,18 @@ export function defaultUpdateMetadataRequest(): UpdateMetadataRequest {
   };
 }
 
+function isDefaultUpdateMetadataRequest(x: UpdateMetadataRequest): boolean {
+  return x.controllerId === 0
+    && x.isKRaftController === false
+    && x.type === 0
+    && x.controllerEpoch === 0
+    && x.brokerEpoch === -1n
+    && (x.ungroupedPartitionStates !== null && x.ungroupedPartitionStates.length === 0)
+    && (x.topicStates !== null && x.topicStates.length === 0)
+    && (x.liveBrokers !== null && x.liveBrokers.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateMetadataRequest(r: Reader, v: number): UpdateMetadataRequest {
   const flex = v >= 6;
   const x: UpdateMetadataRequest = {
@@ -296,8 +345,8 @@ function writeUpdateMetadataRequest(w: Writer, v: number, x: UpdateMetadataReque
   else { if (!((x.topicStates !== null && x.topicStates.length === 0))) throw absentFieldError('UpdateMetadataRequest.TopicStates', v); }
   writeArray(w, flex, false, x.liveBrokers, (w: Writer, e: UpdateMetadataRequestUpdateMetadataBroker) => writeUpdateMetadataRequestUpdateMetadataBroker(w, v, e), 'UpdateMetadataRequest.LiveBrokers');
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 8 && !(x.type === 0)) tags.push([0, (w) => { w.writeInt8(x.type); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 8 && !(x.type === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.type); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -322,6 +371,11 @@ export function defaultUpdateMetadataResponse(): UpdateMetadataResponse {
   return {
     errorCode: 0,
   };
+}
+
+function isDefaultUpdateMetadataResponse(x: UpdateMetadataResponse): boolean {
+  return x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateMetadataResponse(r: Reader, v: number): UpdateMetadataResponse {

@@ -23,6 +23,12 @@ export function defaultControlledShutdownRequest(): ControlledShutdownRequest {
   };
 }
 
+function isDefaultControlledShutdownRequest(x: ControlledShutdownRequest): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readControlledShutdownRequest(r: Reader, v: number): ControlledShutdownRequest {
   const flex = v >= 3;
   const x: ControlledShutdownRequest = {
@@ -73,6 +79,12 @@ export function defaultControlledShutdownResponseRemainingPartition(): Controlle
   };
 }
 
+function isDefaultControlledShutdownResponseRemainingPartition(x: ControlledShutdownResponseRemainingPartition): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readControlledShutdownResponseRemainingPartition(r: Reader, v: number): ControlledShutdownResponseRemainingPartition {
   const flex = v >= 3;
   const x: ControlledShutdownResponseRemainingPartition = {
@@ -110,6 +122,12 @@ export function defaultControlledShutdownResponse(): ControlledShutdownResponse 
     errorCode: 0,
     remainingPartitions: [],
   };
+}
+
+function isDefaultControlledShutdownResponse(x: ControlledShutdownResponse): boolean {
+  return x.errorCode === 0
+    && (x.remainingPartitions !== null && x.remainingPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readControlledShutdownResponse(r: Reader, v: number): ControlledShutdownResponse {

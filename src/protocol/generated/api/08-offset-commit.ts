@@ -24,6 +24,12 @@ export function defaultOffsetCommitRequestOffsetCommitRequestTopic(): OffsetComm
   };
 }
 
+function isDefaultOffsetCommitRequestOffsetCommitRequestTopic(x: OffsetCommitRequestOffsetCommitRequestTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, v: number): OffsetCommitRequestOffsetCommitRequestTopic {
   const flex = v >= 8;
   const x: OffsetCommitRequestOffsetCommitRequestTopic = {
@@ -67,6 +73,15 @@ export function defaultOffsetCommitRequestOffsetCommitRequestPartition(): Offset
     commitTimestamp: -1n,
     committedMetadata: "",
   };
+}
+
+function isDefaultOffsetCommitRequestOffsetCommitRequestPartition(x: OffsetCommitRequestOffsetCommitRequestPartition): boolean {
+  return x.partitionIndex === 0
+    && x.committedOffset === 0n
+    && x.committedLeaderEpoch === -1
+    && x.commitTimestamp === -1n
+    && x.committedMetadata === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitRequestOffsetCommitRequestPartition {
@@ -121,6 +136,16 @@ export function defaultOffsetCommitRequest(): OffsetCommitRequest {
     retentionTimeMs: -1n,
     topics: [],
   };
+}
+
+function isDefaultOffsetCommitRequest(x: OffsetCommitRequest): boolean {
+  return x.groupId === ""
+    && x.generationIdOrMemberEpoch === -1
+    && x.memberId === ""
+    && x.groupInstanceId === null
+    && x.retentionTimeMs === -1n
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
@@ -182,6 +207,12 @@ export function defaultOffsetCommitResponseOffsetCommitResponseTopic(): OffsetCo
   };
 }
 
+function isDefaultOffsetCommitResponseOffsetCommitResponseTopic(x: OffsetCommitResponseOffsetCommitResponseTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v: number): OffsetCommitResponseOffsetCommitResponseTopic {
   const flex = v >= 8;
   const x: OffsetCommitResponseOffsetCommitResponseTopic = {
@@ -221,6 +252,12 @@ export function defaultOffsetCommitResponseOffsetCommitResponsePartition(): Offs
   };
 }
 
+function isDefaultOffsetCommitResponseOffsetCommitResponsePartition(x: OffsetCommitResponseOffsetCommitResponsePartition): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetCommitResponseOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponseOffsetCommitResponsePartition {
   const flex = v >= 8;
   const x: OffsetCommitResponseOffsetCommitResponsePartition = {
@@ -258,6 +295,12 @@ export function defaultOffsetCommitResponse(): OffsetCommitResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultOffsetCommitResponse(x: OffsetCommitResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {

@@ -27,6 +27,12 @@ export function defaultOffsetFetchRequestOffsetFetchRequestTopic(): OffsetFetchR
   };
 }
 
+function isDefaultOffsetFetchRequestOffsetFetchRequestTopic(x: OffsetFetchRequestOffsetFetchRequestTopic): boolean {
+  return x.name === ""
+    && (x.partitionIndexes !== null && x.partitionIndexes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestTopic {
   const flex = v >= 6;
   const x: OffsetFetchRequestOffsetFetchRequestTopic = {
@@ -70,6 +76,14 @@ export function defaultOffsetFetchRequestOffsetFetchRequestGroup(): OffsetFetchR
   };
 }
 
+function isDefaultOffsetFetchRequestOffsetFetchRequestGroup(x: OffsetFetchRequestOffsetFetchRequestGroup): boolean {
+  return x.groupId === ""
+    && x.memberId === null
+    && x.memberEpoch === -1
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestGroup {
   const x: OffsetFetchRequestOffsetFetchRequestGroup = {
     groupId: r.readCompactString(),
@@ -111,6 +125,12 @@ export function defaultOffsetFetchRequestOffsetFetchRequestTopics(): OffsetFetch
   };
 }
 
+function isDefaultOffsetFetchRequestOffsetFetchRequestTopics(x: OffsetFetchRequestOffsetFetchRequestTopics): boolean {
+  return x.name === ""
+    && (x.partitionIndexes !== null && x.partitionIndexes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestTopics {
   const x: OffsetFetchRequestOffsetFetchRequestTopics = {
     name: r.readCompactString(),
@@ -150,6 +170,14 @@ export function defaultOffsetFetchRequest(): OffsetFetchRequest {
     groups: [],
     requireStable: false,
   };
+}
+
+function isDefaultOffsetFetchRequest(x: OffsetFetchRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.groups !== null && x.groups.length === 0)
+    && x.requireStable === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
@@ -210,6 +238,12 @@ export function defaultOffsetFetchResponseOffsetFetchResponseTopic(): OffsetFetc
   };
 }
 
+function isDefaultOffsetFetchResponseOffsetFetchResponseTopic(x: OffsetFetchResponseOffsetFetchResponseTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseTopic {
   const flex = v >= 6;
   const x: OffsetFetchResponseOffsetFetchResponseTopic = {
@@ -253,6 +287,15 @@ export function defaultOffsetFetchResponseOffsetFetchResponsePartition(): Offset
     metadata: "",
     errorCode: 0,
   };
+}
+
+function isDefaultOffsetFetchResponseOffsetFetchResponsePartition(x: OffsetFetchResponseOffsetFetchResponsePartition): boolean {
+  return x.partitionIndex === 0
+    && x.committedOffset === 0n
+    && x.committedLeaderEpoch === -1
+    && x.metadata === ""
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponsePartition {
@@ -302,6 +345,13 @@ export function defaultOffsetFetchResponseOffsetFetchResponseGroup(): OffsetFetc
   };
 }
 
+function isDefaultOffsetFetchResponseOffsetFetchResponseGroup(x: OffsetFetchResponseOffsetFetchResponseGroup): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseGroup {
   const x: OffsetFetchResponseOffsetFetchResponseGroup = {
     groupId: r.readCompactString(),
@@ -339,6 +389,12 @@ export function defaultOffsetFetchResponseOffsetFetchResponseTopics(): OffsetFet
     name: "",
     partitions: [],
   };
+}
+
+function isDefaultOffsetFetchResponseOffsetFetchResponseTopics(x: OffsetFetchResponseOffsetFetchResponseTopics): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseTopics {
@@ -382,6 +438,15 @@ export function defaultOffsetFetchResponseOffsetFetchResponsePartitions(): Offse
     metadata: "",
     errorCode: 0,
   };
+}
+
+function isDefaultOffsetFetchResponseOffsetFetchResponsePartitions(x: OffsetFetchResponseOffsetFetchResponsePartitions): boolean {
+  return x.partitionIndex === 0
+    && x.committedOffset === 0n
+    && x.committedLeaderEpoch === -1
+    && x.metadata === ""
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponsePartitions {
@@ -429,6 +494,14 @@ export function defaultOffsetFetchResponse(): OffsetFetchResponse {
     errorCode: 0,
     groups: [],
   };
+}
+
+function isDefaultOffsetFetchResponse(x: OffsetFetchResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && x.errorCode === 0
+    && (x.groups !== null && x.groups.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {

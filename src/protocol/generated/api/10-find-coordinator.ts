@@ -30,6 +30,13 @@ export function defaultFindCoordinatorRequest(): FindCoordinatorRequest {
   };
 }
 
+function isDefaultFindCoordinatorRequest(x: FindCoordinatorRequest): boolean {
+  return x.key === ""
+    && x.keyType === 0
+    && (x.coordinatorKeys !== null && x.coordinatorKeys.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequest {
   const flex = v >= 3;
   const x: FindCoordinatorRequest = {
@@ -93,6 +100,16 @@ export function defaultFindCoordinatorResponseCoordinator(): FindCoordinatorResp
   };
 }
 
+function isDefaultFindCoordinatorResponseCoordinator(x: FindCoordinatorResponseCoordinator): boolean {
+  return x.key === ""
+    && x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoordinatorResponseCoordinator {
   const x: FindCoordinatorResponseCoordinator = {
     key: r.readCompactString(),
@@ -146,6 +163,17 @@ export function defaultFindCoordinatorResponse(): FindCoordinatorResponse {
     port: 0,
     coordinators: [],
   };
+}
+
+function isDefaultFindCoordinatorResponse(x: FindCoordinatorResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && (x.coordinators !== null && x.coordinators.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorResponse {

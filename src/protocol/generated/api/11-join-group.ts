@@ -24,6 +24,12 @@ export function defaultJoinGroupRequestJoinGroupRequestProtocol(): JoinGroupRequ
   };
 }
 
+function isDefaultJoinGroupRequestJoinGroupRequestProtocol(x: JoinGroupRequestJoinGroupRequestProtocol): boolean {
+  return x.name === ""
+    && (x.metadata !== null && x.metadata.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readJoinGroupRequestJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestJoinGroupRequestProtocol {
   const flex = v >= 6;
   const x: JoinGroupRequestJoinGroupRequestProtocol = {
@@ -73,6 +79,18 @@ export function defaultJoinGroupRequest(): JoinGroupRequest {
     protocols: [],
     reason: null,
   };
+}
+
+function isDefaultJoinGroupRequest(x: JoinGroupRequest): boolean {
+  return x.groupId === ""
+    && x.sessionTimeoutMs === 0
+    && x.rebalanceTimeoutMs === -1
+    && x.memberId === ""
+    && x.groupInstanceId === null
+    && x.protocolType === ""
+    && (x.protocols !== null && x.protocols.length === 0)
+    && x.reason === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
@@ -140,6 +158,13 @@ export function defaultJoinGroupResponseJoinGroupResponseMember(): JoinGroupResp
   };
 }
 
+function isDefaultJoinGroupResponseJoinGroupResponseMember(x: JoinGroupResponseJoinGroupResponseMember): boolean {
+  return x.memberId === ""
+    && x.groupInstanceId === null
+    && (x.metadata !== null && x.metadata.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readJoinGroupResponseJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseJoinGroupResponseMember {
   const flex = v >= 6;
   const x: JoinGroupResponseJoinGroupResponseMember = {
@@ -193,6 +218,19 @@ export function defaultJoinGroupResponse(): JoinGroupResponse {
     memberId: "",
     members: [],
   };
+}
+
+function isDefaultJoinGroupResponse(x: JoinGroupResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.generationId === -1
+    && x.protocolType === null
+    && x.protocolName === ""
+    && x.leader === ""
+    && x.skipAssignment === false
+    && x.memberId === ""
+    && (x.members !== null && x.members.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {

@@ -26,6 +26,14 @@ export function defaultHeartbeatRequest(): HeartbeatRequest {
   };
 }
 
+function isDefaultHeartbeatRequest(x: HeartbeatRequest): boolean {
+  return x.groupId === ""
+    && x.generationId === 0
+    && x.memberId === ""
+    && x.groupInstanceId === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
   const flex = v >= 4;
   const x: HeartbeatRequest = {
@@ -79,6 +87,12 @@ export function defaultHeartbeatResponse(): HeartbeatResponse {
     throttleTimeMs: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultHeartbeatResponse(x: HeartbeatResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {

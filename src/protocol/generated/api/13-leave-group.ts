@@ -26,6 +26,13 @@ export function defaultLeaveGroupRequestMemberIdentity(): LeaveGroupRequestMembe
   };
 }
 
+function isDefaultLeaveGroupRequestMemberIdentity(x: LeaveGroupRequestMemberIdentity): boolean {
+  return x.memberId === ""
+    && x.groupInstanceId === null
+    && x.reason === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroupRequestMemberIdentity {
   const flex = v >= 4;
   const x: LeaveGroupRequestMemberIdentity = {
@@ -67,6 +74,13 @@ export function defaultLeaveGroupRequest(): LeaveGroupRequest {
     memberId: "",
     members: [],
   };
+}
+
+function isDefaultLeaveGroupRequest(x: LeaveGroupRequest): boolean {
+  return x.groupId === ""
+    && x.memberId === ""
+    && (x.members !== null && x.members.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
@@ -125,6 +139,13 @@ export function defaultLeaveGroupResponseMemberResponse(): LeaveGroupResponseMem
   };
 }
 
+function isDefaultLeaveGroupResponseMemberResponse(x: LeaveGroupResponseMemberResponse): boolean {
+  return x.memberId === ""
+    && x.groupInstanceId === ""
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGroupResponseMemberResponse {
   const flex = v >= 4;
   const x: LeaveGroupResponseMemberResponse = {
@@ -166,6 +187,13 @@ export function defaultLeaveGroupResponse(): LeaveGroupResponse {
     errorCode: 0,
     members: [],
   };
+}
+
+function isDefaultLeaveGroupResponse(x: LeaveGroupResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.members !== null && x.members.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {

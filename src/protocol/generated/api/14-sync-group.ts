@@ -24,6 +24,12 @@ export function defaultSyncGroupRequestSyncGroupRequestAssignment(): SyncGroupRe
   };
 }
 
+function isDefaultSyncGroupRequestSyncGroupRequestAssignment(x: SyncGroupRequestSyncGroupRequestAssignment): boolean {
+  return x.memberId === ""
+    && (x.assignment !== null && x.assignment.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readSyncGroupRequestSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestSyncGroupRequestAssignment {
   const flex = v >= 4;
   const x: SyncGroupRequestSyncGroupRequestAssignment = {
@@ -71,6 +77,17 @@ export function defaultSyncGroupRequest(): SyncGroupRequest {
     protocolName: null,
     assignments: [],
   };
+}
+
+function isDefaultSyncGroupRequest(x: SyncGroupRequest): boolean {
+  return x.groupId === ""
+    && x.generationId === 0
+    && x.memberId === ""
+    && x.groupInstanceId === null
+    && x.protocolType === null
+    && x.protocolName === null
+    && (x.assignments !== null && x.assignments.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
@@ -138,6 +155,15 @@ export function defaultSyncGroupResponse(): SyncGroupResponse {
     protocolName: null,
     assignment: Buffer.alloc(0),
   };
+}
+
+function isDefaultSyncGroupResponse(x: SyncGroupResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.protocolType === null
+    && x.protocolName === null
+    && (x.assignment !== null && x.assignment.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {

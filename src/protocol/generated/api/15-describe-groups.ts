@@ -28,6 +28,12 @@ export function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
   };
 }
 
+function isDefaultDescribeGroupsRequest(x: DescribeGroupsRequest): boolean {
+  return (x.groups !== null && x.groups.length === 0)
+    && x.includeAuthorizedOperations === false
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest {
   const flex = v >= 5;
   const x: DescribeGroupsRequest = {
@@ -89,6 +95,17 @@ export function defaultDescribeGroupsResponseDescribedGroup(): DescribeGroupsRes
   };
 }
 
+function isDefaultDescribeGroupsResponseDescribedGroup(x: DescribeGroupsResponseDescribedGroup): boolean {
+  return x.errorCode === 0
+    && x.groupId === ""
+    && x.groupState === ""
+    && x.protocolType === ""
+    && x.protocolData === ""
+    && (x.members !== null && x.members.length === 0)
+    && x.authorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeGroupsResponseDescribedGroup(r: Reader, v: number): DescribeGroupsResponseDescribedGroup {
   const flex = v >= 5;
   const x: DescribeGroupsResponseDescribedGroup = {
@@ -147,6 +164,16 @@ export function defaultDescribeGroupsResponseDescribedGroupMember(): DescribeGro
   };
 }
 
+function isDefaultDescribeGroupsResponseDescribedGroupMember(x: DescribeGroupsResponseDescribedGroupMember): boolean {
+  return x.memberId === ""
+    && x.groupInstanceId === null
+    && x.clientId === ""
+    && x.clientHost === ""
+    && (x.memberMetadata !== null && x.memberMetadata.length === 0)
+    && (x.memberAssignment !== null && x.memberAssignment.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeGroupsResponseDescribedGroupMember(r: Reader, v: number): DescribeGroupsResponseDescribedGroupMember {
   const flex = v >= 5;
   const x: DescribeGroupsResponseDescribedGroupMember = {
@@ -192,6 +219,12 @@ export function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
     throttleTimeMs: 0,
     groups: [],
   };
+}
+
+function isDefaultDescribeGroupsResponse(x: DescribeGroupsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.groups !== null && x.groups.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsResponse {

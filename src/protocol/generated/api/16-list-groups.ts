@@ -28,6 +28,12 @@ export function defaultListGroupsRequest(): ListGroupsRequest {
   };
 }
 
+function isDefaultListGroupsRequest(x: ListGroupsRequest): boolean {
+  return (x.statesFilter !== null && x.statesFilter.length === 0)
+    && (x.typesFilter !== null && x.typesFilter.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
   const flex = v >= 3;
   const x: ListGroupsRequest = {
@@ -84,6 +90,14 @@ export function defaultListGroupsResponseListedGroup(): ListGroupsResponseListed
   };
 }
 
+function isDefaultListGroupsResponseListedGroup(x: ListGroupsResponseListedGroup): boolean {
+  return x.groupId === ""
+    && x.protocolType === ""
+    && x.groupState === ""
+    && x.groupType === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsResponseListedGroup {
   const flex = v >= 3;
   const x: ListGroupsResponseListedGroup = {
@@ -127,6 +141,13 @@ export function defaultListGroupsResponse(): ListGroupsResponse {
     errorCode: 0,
     groups: [],
   };
+}
+
+function isDefaultListGroupsResponse(x: ListGroupsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.groups !== null && x.groups.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListGroupsResponse(r: Reader, v: number): ListGroupsResponse {

@@ -20,6 +20,10 @@ export function defaultSaslHandshakeRequest(): SaslHandshakeRequest {
   };
 }
 
+function isDefaultSaslHandshakeRequest(x: SaslHandshakeRequest): boolean {
+  return x.mechanism === "";
+}
+
 function readSaslHandshakeRequest(r: Reader, v: number): SaslHandshakeRequest {
   const x: SaslHandshakeRequest = {
     mechanism: r.readString(),
@@ -52,6 +56,11 @@ export function defaultSaslHandshakeResponse(): SaslHandshakeResponse {
     errorCode: 0,
     mechanisms: [],
   };
+}
+
+function isDefaultSaslHandshakeResponse(x: SaslHandshakeResponse): boolean {
+  return x.errorCode === 0
+    && (x.mechanisms !== null && x.mechanisms.length === 0);
 }
 
 function readSaslHandshakeResponse(r: Reader, v: number): SaslHandshakeResponse {

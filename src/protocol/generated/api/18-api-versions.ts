@@ -26,6 +26,12 @@ export function defaultApiVersionsRequest(): ApiVersionsRequest {
   };
 }
 
+function isDefaultApiVersionsRequest(x: ApiVersionsRequest): boolean {
+  return x.clientSoftwareName === ""
+    && x.clientSoftwareVersion === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
   const flex = v >= 3;
   const x: ApiVersionsRequest = {
@@ -78,6 +84,13 @@ export function defaultApiVersionsResponseApiVersion(): ApiVersionsResponseApiVe
   };
 }
 
+function isDefaultApiVersionsResponseApiVersion(x: ApiVersionsResponseApiVersion): boolean {
+  return x.apiKey === 0
+    && x.minVersion === 0
+    && x.maxVersion === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readApiVersionsResponseApiVersion(r: Reader, v: number): ApiVersionsResponseApiVersion {
   const flex = v >= 3;
   const x: ApiVersionsResponseApiVersion = {
@@ -121,6 +134,13 @@ export function defaultApiVersionsResponseSupportedFeatureKey(): ApiVersionsResp
   };
 }
 
+function isDefaultApiVersionsResponseSupportedFeatureKey(x: ApiVersionsResponseSupportedFeatureKey): boolean {
+  return x.name === ""
+    && x.minVersion === 0
+    && x.maxVersion === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): ApiVersionsResponseSupportedFeatureKey {
   const x: ApiVersionsResponseSupportedFeatureKey = {
     name: r.readCompactString(),
@@ -160,6 +180,13 @@ export function defaultApiVersionsResponseFinalizedFeatureKey(): ApiVersionsResp
     maxVersionLevel: 0,
     minVersionLevel: 0,
   };
+}
+
+function isDefaultApiVersionsResponseFinalizedFeatureKey(x: ApiVersionsResponseFinalizedFeatureKey): boolean {
+  return x.name === ""
+    && x.maxVersionLevel === 0
+    && x.minVersionLevel === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): ApiVersionsResponseFinalizedFeatureKey {
@@ -209,6 +236,17 @@ export function defaultApiVersionsResponse(): ApiVersionsResponse {
     finalizedFeatures: [],
     zkMigrationReady: false,
   };
+}
+
+function isDefaultApiVersionsResponse(x: ApiVersionsResponse): boolean {
+  return x.errorCode === 0
+    && (x.apiKeys !== null && x.apiKeys.length === 0)
+    && x.throttleTimeMs === 0
+    && (x.supportedFeatures !== null && x.supportedFeatures.length === 0)
+    && x.finalizedFeaturesEpoch === -1n
+    && (x.finalizedFeatures !== null && x.finalizedFeatures.length === 0)
+    && x.zkMigrationReady === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
@@ -270,11 +308,11 @@ function writeApiVersionsResponse(w: Writer, v: number, x: ApiVersionsResponse):
   writeArray(w, flex, false, x.apiKeys, (w: Writer, e: ApiVersionsResponseApiVersion) => writeApiVersionsResponseApiVersion(w, v, e), 'ApiVersionsResponse.ApiKeys');
   if (v >= 1) { w.writeInt32(x.throttleTimeMs); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 3 && !((x.supportedFeatures !== null && x.supportedFeatures.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.supportedFeatures, (w: Writer, e: ApiVersionsResponseSupportedFeatureKey) => writeApiVersionsResponseSupportedFeatureKey(w, v, e), 'ApiVersionsResponse.SupportedFeatures'); }]);
-    if (v >= 3 && !(x.finalizedFeaturesEpoch === -1n)) tags.push([1, (w) => { w.writeInt64(x.finalizedFeaturesEpoch); }]);
-    if (v >= 3 && !((x.finalizedFeatures !== null && x.finalizedFeatures.length === 0))) tags.push([2, (w) => { writeArray(w, true, false, x.finalizedFeatures, (w: Writer, e: ApiVersionsResponseFinalizedFeatureKey) => writeApiVersionsResponseFinalizedFeatureKey(w, v, e), 'ApiVersionsResponse.FinalizedFeatures'); }]);
-    if (v >= 3 && !(x.zkMigrationReady === false)) tags.push([3, (w) => { w.writeBool(x.zkMigrationReady); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 3 && !((x.supportedFeatures !== null && x.supportedFeatures.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.supportedFeatures, (w: Writer, e: ApiVersionsResponseSupportedFeatureKey) => writeApiVersionsResponseSupportedFeatureKey(w, v, e), 'ApiVersionsResponse.SupportedFeatures'); }]);
+    if (v >= 3 && !(x.finalizedFeaturesEpoch === -1n)) (tags ??= []).push([1, (w) => { w.writeInt64(x.finalizedFeaturesEpoch); }]);
+    if (v >= 3 && !((x.finalizedFeatures !== null && x.finalizedFeatures.length === 0))) (tags ??= []).push([2, (w) => { writeArray(w, true, false, x.finalizedFeatures, (w: Writer, e: ApiVersionsResponseFinalizedFeatureKey) => writeApiVersionsResponseFinalizedFeatureKey(w, v, e), 'ApiVersionsResponse.FinalizedFeatures'); }]);
+    if (v >= 3 && !(x.zkMigrationReady === false)) (tags ??= []).push([3, (w) => { w.writeBool(x.zkMigrationReady); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -36,6 +36,15 @@ export function defaultCreateTopicsRequestCreatableTopic(): CreateTopicsRequestC
   };
 }
 
+function isDefaultCreateTopicsRequestCreatableTopic(x: CreateTopicsRequestCreatableTopic): boolean {
+  return x.name === ""
+    && x.numPartitions === 0
+    && x.replicationFactor === 0
+    && (x.assignments !== null && x.assignments.length === 0)
+    && (x.configs !== null && x.configs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreateTopicsRequestCreatableTopic(r: Reader, v: number): CreateTopicsRequestCreatableTopic {
   const flex = v >= 5;
   const x: CreateTopicsRequestCreatableTopic = {
@@ -81,6 +90,12 @@ export function defaultCreateTopicsRequestCreatableReplicaAssignment(): CreateTo
   };
 }
 
+function isDefaultCreateTopicsRequestCreatableReplicaAssignment(x: CreateTopicsRequestCreatableReplicaAssignment): boolean {
+  return x.partitionIndex === 0
+    && (x.brokerIds !== null && x.brokerIds.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreateTopicsRequestCreatableReplicaAssignment(r: Reader, v: number): CreateTopicsRequestCreatableReplicaAssignment {
   const flex = v >= 5;
   const x: CreateTopicsRequestCreatableReplicaAssignment = {
@@ -118,6 +133,12 @@ export function defaultCreateTopicsRequestCreatableTopicConfig(): CreateTopicsRe
     name: "",
     value: "",
   };
+}
+
+function isDefaultCreateTopicsRequestCreatableTopicConfig(x: CreateTopicsRequestCreatableTopicConfig): boolean {
+  return x.name === ""
+    && x.value === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateTopicsRequestCreatableTopicConfig(r: Reader, v: number): CreateTopicsRequestCreatableTopicConfig {
@@ -159,6 +180,13 @@ export function defaultCreateTopicsRequest(): CreateTopicsRequest {
     timeoutMs: 60000,
     validateOnly: false,
   };
+}
+
+function isDefaultCreateTopicsRequest(x: CreateTopicsRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && x.timeoutMs === 60000
+    && x.validateOnly === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
@@ -226,6 +254,18 @@ export function defaultCreateTopicsResponseCreatableTopicResult(): CreateTopicsR
   };
 }
 
+function isDefaultCreateTopicsResponseCreatableTopicResult(x: CreateTopicsResponseCreatableTopicResult): boolean {
+  return x.name === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && x.topicConfigErrorCode === 0
+    && x.numPartitions === -1
+    && x.replicationFactor === -1
+    && (x.configs !== null && x.configs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): CreateTopicsResponseCreatableTopicResult {
   const flex = v >= 5;
   const x: CreateTopicsResponseCreatableTopicResult = {
@@ -269,8 +309,8 @@ function writeCreateTopicsResponseCreatableTopicResult(w: Writer, v: number, x: 
   if (v >= 5) { w.writeInt16(x.replicationFactor); }
   if (v >= 5) { writeArray(w, flex, true, x.configs, (w: Writer, e: CreateTopicsResponseCreatableTopicConfigs) => writeCreateTopicsResponseCreatableTopicConfigs(w, v, e), 'CreateTopicsResponse.Configs'); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 5 && !(x.topicConfigErrorCode === 0)) tags.push([0, (w) => { w.writeInt16(x.topicConfigErrorCode); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 5 && !(x.topicConfigErrorCode === 0)) (tags ??= []).push([0, (w) => { w.writeInt16(x.topicConfigErrorCode); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -292,6 +332,15 @@ export function defaultCreateTopicsResponseCreatableTopicConfigs(): CreateTopics
     configSource: -1,
     isSensitive: false,
   };
+}
+
+function isDefaultCreateTopicsResponseCreatableTopicConfigs(x: CreateTopicsResponseCreatableTopicConfigs): boolean {
+  return x.name === ""
+    && x.value === ""
+    && x.readOnly === false
+    && x.configSource === -1
+    && x.isSensitive === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateTopicsResponseCreatableTopicConfigs(r: Reader, v: number): CreateTopicsResponseCreatableTopicConfigs {
@@ -335,6 +384,12 @@ export function defaultCreateTopicsResponse(): CreateTopicsResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultCreateTopicsResponse(x: CreateTopicsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {

@@ -28,6 +28,12 @@ export function defaultDeleteTopicsRequestDeleteTopicState(): DeleteTopicsReques
   };
 }
 
+function isDefaultDeleteTopicsRequestDeleteTopicState(x: DeleteTopicsRequestDeleteTopicState): boolean {
+  return x.name === null
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTopicsRequestDeleteTopicState {
   const x: DeleteTopicsRequestDeleteTopicState = {
     name: r.readCompactNullableString(),
@@ -65,6 +71,13 @@ export function defaultDeleteTopicsRequest(): DeleteTopicsRequest {
     topicNames: [],
     timeoutMs: 0,
   };
+}
+
+function isDefaultDeleteTopicsRequest(x: DeleteTopicsRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && (x.topicNames !== null && x.topicNames.length === 0)
+    && x.timeoutMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
@@ -124,6 +137,14 @@ export function defaultDeleteTopicsResponseDeletableTopicResult(): DeleteTopicsR
   };
 }
 
+function isDefaultDeleteTopicsResponseDeletableTopicResult(x: DeleteTopicsResponseDeletableTopicResult): boolean {
+  return x.name === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): DeleteTopicsResponseDeletableTopicResult {
   const flex = v >= 4;
   const x: DeleteTopicsResponseDeletableTopicResult = {
@@ -165,6 +186,12 @@ export function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
     throttleTimeMs: 0,
     responses: [],
   };
+}
+
+function isDefaultDeleteTopicsResponse(x: DeleteTopicsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.responses !== null && x.responses.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {

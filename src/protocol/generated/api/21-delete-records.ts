@@ -23,6 +23,12 @@ export function defaultDeleteRecordsRequestDeleteRecordsTopic(): DeleteRecordsRe
   };
 }
 
+function isDefaultDeleteRecordsRequestDeleteRecordsTopic(x: DeleteRecordsRequestDeleteRecordsTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteRecordsRequestDeleteRecordsTopic(r: Reader, v: number): DeleteRecordsRequestDeleteRecordsTopic {
   const flex = v >= 2;
   const x: DeleteRecordsRequestDeleteRecordsTopic = {
@@ -62,6 +68,12 @@ export function defaultDeleteRecordsRequestDeleteRecordsPartition(): DeleteRecor
   };
 }
 
+function isDefaultDeleteRecordsRequestDeleteRecordsPartition(x: DeleteRecordsRequestDeleteRecordsPartition): boolean {
+  return x.partitionIndex === 0
+    && x.offset === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteRecordsRequestDeleteRecordsPartition(r: Reader, v: number): DeleteRecordsRequestDeleteRecordsPartition {
   const flex = v >= 2;
   const x: DeleteRecordsRequestDeleteRecordsPartition = {
@@ -99,6 +111,12 @@ export function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
     topics: [],
     timeoutMs: 0,
   };
+}
+
+function isDefaultDeleteRecordsRequest(x: DeleteRecordsRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && x.timeoutMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest {
@@ -151,6 +169,12 @@ export function defaultDeleteRecordsResponseDeleteRecordsTopicResult(): DeleteRe
   };
 }
 
+function isDefaultDeleteRecordsResponseDeleteRecordsTopicResult(x: DeleteRecordsResponseDeleteRecordsTopicResult): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteRecordsResponseDeleteRecordsTopicResult(r: Reader, v: number): DeleteRecordsResponseDeleteRecordsTopicResult {
   const flex = v >= 2;
   const x: DeleteRecordsResponseDeleteRecordsTopicResult = {
@@ -192,6 +216,13 @@ export function defaultDeleteRecordsResponseDeleteRecordsPartitionResult(): Dele
   };
 }
 
+function isDefaultDeleteRecordsResponseDeleteRecordsPartitionResult(x: DeleteRecordsResponseDeleteRecordsPartitionResult): boolean {
+  return x.partitionIndex === 0
+    && x.lowWatermark === 0n
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteRecordsResponseDeleteRecordsPartitionResult(r: Reader, v: number): DeleteRecordsResponseDeleteRecordsPartitionResult {
   const flex = v >= 2;
   const x: DeleteRecordsResponseDeleteRecordsPartitionResult = {
@@ -231,6 +262,12 @@ export function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultDeleteRecordsResponse(x: DeleteRecordsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsResponse {

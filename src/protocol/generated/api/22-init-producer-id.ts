@@ -25,6 +25,14 @@ export function defaultInitProducerIdRequest(): InitProducerIdRequest {
   };
 }
 
+function isDefaultInitProducerIdRequest(x: InitProducerIdRequest): boolean {
+  return x.transactionalId === ""
+    && x.transactionTimeoutMs === 0
+    && x.producerId === -1n
+    && x.producerEpoch === -1
+    && !x._unknownTaggedFields?.length;
+}
+
 function readInitProducerIdRequest(r: Reader, v: number): InitProducerIdRequest {
   const flex = v >= 2;
   const x: InitProducerIdRequest = {
@@ -83,6 +91,14 @@ export function defaultInitProducerIdResponse(): InitProducerIdResponse {
     producerId: -1n,
     producerEpoch: 0,
   };
+}
+
+function isDefaultInitProducerIdResponse(x: InitProducerIdResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.producerId === -1n
+    && x.producerEpoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readInitProducerIdResponse(r: Reader, v: number): InitProducerIdResponse {

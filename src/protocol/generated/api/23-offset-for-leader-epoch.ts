@@ -23,6 +23,12 @@ export function defaultOffsetForLeaderEpochRequestOffsetForLeaderTopic(): Offset
   };
 }
 
+function isDefaultOffsetForLeaderEpochRequestOffsetForLeaderTopic(x: OffsetForLeaderEpochRequestOffsetForLeaderTopic): boolean {
+  return x.topic === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r: Reader, v: number): OffsetForLeaderEpochRequestOffsetForLeaderTopic {
   const flex = v >= 4;
   const x: OffsetForLeaderEpochRequestOffsetForLeaderTopic = {
@@ -64,6 +70,13 @@ export function defaultOffsetForLeaderEpochRequestOffsetForLeaderPartition(): Of
   };
 }
 
+function isDefaultOffsetForLeaderEpochRequestOffsetForLeaderPartition(x: OffsetForLeaderEpochRequestOffsetForLeaderPartition): boolean {
+  return x.partition === 0
+    && x.currentLeaderEpoch === -1
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(r: Reader, v: number): OffsetForLeaderEpochRequestOffsetForLeaderPartition {
   const flex = v >= 4;
   const x: OffsetForLeaderEpochRequestOffsetForLeaderPartition = {
@@ -103,6 +116,12 @@ export function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochReques
     replicaId: -2,
     topics: [],
   };
+}
+
+function isDefaultOffsetForLeaderEpochRequest(x: OffsetForLeaderEpochRequest): boolean {
+  return x.replicaId === -2
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeaderEpochRequest {
@@ -155,6 +174,12 @@ export function defaultOffsetForLeaderEpochResponseOffsetForLeaderTopicResult():
   };
 }
 
+function isDefaultOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(x: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult): boolean {
+  return x.topic === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r: Reader, v: number): OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
   const flex = v >= 4;
   const x: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult = {
@@ -198,6 +223,14 @@ export function defaultOffsetForLeaderEpochResponseEpochEndOffset(): OffsetForLe
   };
 }
 
+function isDefaultOffsetForLeaderEpochResponseEpochEndOffset(x: OffsetForLeaderEpochResponseEpochEndOffset): boolean {
+  return x.errorCode === 0
+    && x.partition === 0
+    && x.leaderEpoch === -1
+    && x.endOffset === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetForLeaderEpochResponseEpochEndOffset(r: Reader, v: number): OffsetForLeaderEpochResponseEpochEndOffset {
   const flex = v >= 4;
   const x: OffsetForLeaderEpochResponseEpochEndOffset = {
@@ -239,6 +272,12 @@ export function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochRespo
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultOffsetForLeaderEpochResponse(x: OffsetForLeaderEpochResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLeaderEpochResponse {

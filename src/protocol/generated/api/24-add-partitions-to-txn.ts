@@ -32,6 +32,15 @@ export function defaultAddPartitionsToTxnRequestAddPartitionsToTxnTransaction():
   };
 }
 
+function isDefaultAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(x: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction): boolean {
+  return x.transactionalId === ""
+    && x.producerId === 0n
+    && x.producerEpoch === 0
+    && x.verifyOnly === false
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader, v: number): AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
   const x: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction = {
     transactionalId: r.readCompactString(),
@@ -73,6 +82,12 @@ export function defaultAddPartitionsToTxnRequestAddPartitionsToTxnTopic(): AddPa
     name: "",
     partitions: [],
   };
+}
+
+function isDefaultAddPartitionsToTxnRequestAddPartitionsToTxnTopic(x: AddPartitionsToTxnRequestAddPartitionsToTxnTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader, v: number): AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
@@ -118,6 +133,15 @@ export function defaultAddPartitionsToTxnRequest(): AddPartitionsToTxnRequest {
     v3AndBelowProducerEpoch: 0,
     v3AndBelowTopics: [],
   };
+}
+
+function isDefaultAddPartitionsToTxnRequest(x: AddPartitionsToTxnRequest): boolean {
+  return (x.transactions !== null && x.transactions.length === 0)
+    && x.v3AndBelowTransactionalId === ""
+    && x.v3AndBelowProducerId === 0n
+    && x.v3AndBelowProducerEpoch === 0
+    && (x.v3AndBelowTopics !== null && x.v3AndBelowTopics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToTxnRequest {
@@ -181,6 +205,12 @@ export function defaultAddPartitionsToTxnResponseAddPartitionsToTxnResult(): Add
   };
 }
 
+function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnResult(x: AddPartitionsToTxnResponseAddPartitionsToTxnResult): boolean {
+  return x.transactionalId === ""
+    && (x.topicResults !== null && x.topicResults.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnResult {
   const x: AddPartitionsToTxnResponseAddPartitionsToTxnResult = {
     transactionalId: r.readCompactString(),
@@ -216,6 +246,12 @@ export function defaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult()
     name: "",
     resultsByPartition: [],
   };
+}
+
+function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(x: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult): boolean {
+  return x.name === ""
+    && (x.resultsByPartition !== null && x.resultsByPartition.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
@@ -255,6 +291,12 @@ export function defaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResu
     partitionIndex: 0,
     partitionErrorCode: 0,
   };
+}
+
+function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(x: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult): boolean {
+  return x.partitionIndex === 0
+    && x.partitionErrorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
@@ -298,6 +340,14 @@ export function defaultAddPartitionsToTxnResponse(): AddPartitionsToTxnResponse 
     resultsByTransaction: [],
     resultsByTopicV3AndBelow: [],
   };
+}
+
+function isDefaultAddPartitionsToTxnResponse(x: AddPartitionsToTxnResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.resultsByTransaction !== null && x.resultsByTransaction.length === 0)
+    && (x.resultsByTopicV3AndBelow !== null && x.resultsByTopicV3AndBelow.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsToTxnResponse {

@@ -25,6 +25,14 @@ export function defaultAddOffsetsToTxnRequest(): AddOffsetsToTxnRequest {
   };
 }
 
+function isDefaultAddOffsetsToTxnRequest(x: AddOffsetsToTxnRequest): boolean {
+  return x.transactionalId === ""
+    && x.producerId === 0n
+    && x.producerEpoch === 0
+    && x.groupId === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnRequest {
   const flex = v >= 3;
   const x: AddOffsetsToTxnRequest = {
@@ -77,6 +85,12 @@ export function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
     throttleTimeMs: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultAddOffsetsToTxnResponse(x: AddOffsetsToTxnResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddOffsetsToTxnResponse(r: Reader, v: number): AddOffsetsToTxnResponse {

@@ -25,6 +25,14 @@ export function defaultEndTxnRequest(): EndTxnRequest {
   };
 }
 
+function isDefaultEndTxnRequest(x: EndTxnRequest): boolean {
+  return x.transactionalId === ""
+    && x.producerId === 0n
+    && x.producerEpoch === 0
+    && x.committed === false
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEndTxnRequest(r: Reader, v: number): EndTxnRequest {
   const flex = v >= 3;
   const x: EndTxnRequest = {
@@ -81,6 +89,14 @@ export function defaultEndTxnResponse(): EndTxnResponse {
     producerId: -1n,
     producerEpoch: -1,
   };
+}
+
+function isDefaultEndTxnResponse(x: EndTxnResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.producerId === -1n
+    && x.producerEpoch === -1
+    && !x._unknownTaggedFields?.length;
 }
 
 function readEndTxnResponse(r: Reader, v: number): EndTxnResponse {

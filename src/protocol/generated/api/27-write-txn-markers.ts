@@ -31,6 +31,15 @@ export function defaultWriteTxnMarkersRequestWritableTxnMarker(): WriteTxnMarker
   };
 }
 
+function isDefaultWriteTxnMarkersRequestWritableTxnMarker(x: WriteTxnMarkersRequestWritableTxnMarker): boolean {
+  return x.producerId === 0n
+    && x.producerEpoch === 0
+    && x.transactionResult === false
+    && (x.topics !== null && x.topics.length === 0)
+    && x.coordinatorEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteTxnMarkersRequestWritableTxnMarker(r: Reader, v: number): WriteTxnMarkersRequestWritableTxnMarker {
   const flex = v >= 1;
   const x: WriteTxnMarkersRequestWritableTxnMarker = {
@@ -76,6 +85,12 @@ export function defaultWriteTxnMarkersRequestWritableTxnMarkerTopic(): WriteTxnM
   };
 }
 
+function isDefaultWriteTxnMarkersRequestWritableTxnMarkerTopic(x: WriteTxnMarkersRequestWritableTxnMarkerTopic): boolean {
+  return x.name === ""
+    && (x.partitionIndexes !== null && x.partitionIndexes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, v: number): WriteTxnMarkersRequestWritableTxnMarkerTopic {
   const flex = v >= 1;
   const x: WriteTxnMarkersRequestWritableTxnMarkerTopic = {
@@ -111,6 +126,11 @@ export function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
   return {
     markers: [],
   };
+}
+
+function isDefaultWriteTxnMarkersRequest(x: WriteTxnMarkersRequest): boolean {
+  return (x.markers !== null && x.markers.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readWriteTxnMarkersRequest(r: Reader, v: number): WriteTxnMarkersRequest {
@@ -161,6 +181,12 @@ export function defaultWriteTxnMarkersResponseWritableTxnMarkerResult(): WriteTx
   };
 }
 
+function isDefaultWriteTxnMarkersResponseWritableTxnMarkerResult(x: WriteTxnMarkersResponseWritableTxnMarkerResult): boolean {
+  return x.producerId === 0n
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerResult {
   const flex = v >= 1;
   const x: WriteTxnMarkersResponseWritableTxnMarkerResult = {
@@ -198,6 +224,12 @@ export function defaultWriteTxnMarkersResponseWritableTxnMarkerTopicResult(): Wr
     name: "",
     partitions: [],
   };
+}
+
+function isDefaultWriteTxnMarkersResponseWritableTxnMarkerTopicResult(x: WriteTxnMarkersResponseWritableTxnMarkerTopicResult): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
@@ -239,6 +271,12 @@ export function defaultWriteTxnMarkersResponseWritableTxnMarkerPartitionResult()
   };
 }
 
+function isDefaultWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(x: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
   const flex = v >= 1;
   const x: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult = {
@@ -274,6 +312,11 @@ export function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
   return {
     markers: [],
   };
+}
+
+function isDefaultWriteTxnMarkersResponse(x: WriteTxnMarkersResponse): boolean {
+  return (x.markers !== null && x.markers.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readWriteTxnMarkersResponse(r: Reader, v: number): WriteTxnMarkersResponse {

@@ -24,6 +24,12 @@ export function defaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(): TxnO
   };
 }
 
+function isDefaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(x: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
   const flex = v >= 3;
   const x: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic = {
@@ -65,6 +71,14 @@ export function defaultTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(): 
     committedLeaderEpoch: -1,
     committedMetadata: "",
   };
+}
+
+function isDefaultTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(x: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition): boolean {
+  return x.partitionIndex === 0
+    && x.committedOffset === 0n
+    && x.committedLeaderEpoch === -1
+    && x.committedMetadata === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
@@ -120,6 +134,18 @@ export function defaultTxnOffsetCommitRequest(): TxnOffsetCommitRequest {
     groupInstanceId: null,
     topics: [],
   };
+}
+
+function isDefaultTxnOffsetCommitRequest(x: TxnOffsetCommitRequest): boolean {
+  return x.transactionalId === ""
+    && x.groupId === ""
+    && x.producerId === 0n
+    && x.producerEpoch === 0
+    && x.generationId === -1
+    && x.memberId === ""
+    && x.groupInstanceId === null
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequest {
@@ -187,6 +213,12 @@ export function defaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(): Tx
   };
 }
 
+function isDefaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(x: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
   const flex = v >= 3;
   const x: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic = {
@@ -226,6 +258,12 @@ export function defaultTxnOffsetCommitResponseTxnOffsetCommitResponsePartition()
   };
 }
 
+function isDefaultTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(x: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
   const flex = v >= 3;
   const x: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition = {
@@ -263,6 +301,12 @@ export function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultTxnOffsetCommitResponse(x: TxnOffsetCommitResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitResponse {

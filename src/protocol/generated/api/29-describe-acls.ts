@@ -34,6 +34,17 @@ export function defaultDescribeAclsRequest(): DescribeAclsRequest {
   };
 }
 
+function isDefaultDescribeAclsRequest(x: DescribeAclsRequest): boolean {
+  return x.resourceTypeFilter === 0
+    && x.resourceNameFilter === ""
+    && x.patternTypeFilter === 3
+    && x.principalFilter === ""
+    && x.hostFilter === ""
+    && x.operation === 0
+    && x.permissionType === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
   const flex = v >= 2;
   const x: DescribeAclsRequest = {
@@ -99,6 +110,14 @@ export function defaultDescribeAclsResponseDescribeAclsResource(): DescribeAclsR
   };
 }
 
+function isDefaultDescribeAclsResponseDescribeAclsResource(x: DescribeAclsResponseDescribeAclsResource): boolean {
+  return x.resourceType === 0
+    && x.resourceName === ""
+    && x.patternType === 3
+    && (x.acls !== null && x.acls.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): DescribeAclsResponseDescribeAclsResource {
   const flex = v >= 2;
   const x: DescribeAclsResponseDescribeAclsResource = {
@@ -147,6 +166,14 @@ export function defaultDescribeAclsResponseAclDescription(): DescribeAclsRespons
   };
 }
 
+function isDefaultDescribeAclsResponseAclDescription(x: DescribeAclsResponseAclDescription): boolean {
+  return x.principal === ""
+    && x.host === ""
+    && x.operation === 0
+    && x.permissionType === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeAclsResponseAclDescription(r: Reader, v: number): DescribeAclsResponseAclDescription {
   const flex = v >= 2;
   const x: DescribeAclsResponseAclDescription = {
@@ -192,6 +219,14 @@ export function defaultDescribeAclsResponse(): DescribeAclsResponse {
     errorMessage: "",
     resources: [],
   };
+}
+
+function isDefaultDescribeAclsResponse(x: DescribeAclsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.resources !== null && x.resources.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse {

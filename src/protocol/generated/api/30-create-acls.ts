@@ -34,6 +34,17 @@ export function defaultCreateAclsRequestAclCreation(): CreateAclsRequestAclCreat
   };
 }
 
+function isDefaultCreateAclsRequestAclCreation(x: CreateAclsRequestAclCreation): boolean {
+  return x.resourceType === 0
+    && x.resourceName === ""
+    && x.resourcePatternType === 3
+    && x.principal === ""
+    && x.host === ""
+    && x.operation === 0
+    && x.permissionType === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsRequestAclCreation {
   const flex = v >= 2;
   const x: CreateAclsRequestAclCreation = {
@@ -80,6 +91,11 @@ export function defaultCreateAclsRequest(): CreateAclsRequest {
   return {
     creations: [],
   };
+}
+
+function isDefaultCreateAclsRequest(x: CreateAclsRequest): boolean {
+  return (x.creations !== null && x.creations.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateAclsRequest(r: Reader, v: number): CreateAclsRequest {
@@ -130,6 +146,12 @@ export function defaultCreateAclsResponseAclCreationResult(): CreateAclsResponse
   };
 }
 
+function isDefaultCreateAclsResponseAclCreationResult(x: CreateAclsResponseAclCreationResult): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreateAclsResponseAclCreationResult(r: Reader, v: number): CreateAclsResponseAclCreationResult {
   const flex = v >= 2;
   const x: CreateAclsResponseAclCreationResult = {
@@ -167,6 +189,12 @@ export function defaultCreateAclsResponse(): CreateAclsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultCreateAclsResponse(x: CreateAclsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateAclsResponse(r: Reader, v: number): CreateAclsResponse {

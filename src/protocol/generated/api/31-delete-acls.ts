@@ -34,6 +34,17 @@ export function defaultDeleteAclsRequestDeleteAclsFilter(): DeleteAclsRequestDel
   };
 }
 
+function isDefaultDeleteAclsRequestDeleteAclsFilter(x: DeleteAclsRequestDeleteAclsFilter): boolean {
+  return x.resourceTypeFilter === 0
+    && x.resourceNameFilter === ""
+    && x.patternTypeFilter === 3
+    && x.principalFilter === ""
+    && x.hostFilter === ""
+    && x.operation === 0
+    && x.permissionType === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAclsRequestDeleteAclsFilter {
   const flex = v >= 2;
   const x: DeleteAclsRequestDeleteAclsFilter = {
@@ -80,6 +91,11 @@ export function defaultDeleteAclsRequest(): DeleteAclsRequest {
   return {
     filters: [],
   };
+}
+
+function isDefaultDeleteAclsRequest(x: DeleteAclsRequest): boolean {
+  return (x.filters !== null && x.filters.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteAclsRequest(r: Reader, v: number): DeleteAclsRequest {
@@ -130,6 +146,13 @@ export function defaultDeleteAclsResponseDeleteAclsFilterResult(): DeleteAclsRes
     errorMessage: "",
     matchingAcls: [],
   };
+}
+
+function isDefaultDeleteAclsResponseDeleteAclsFilterResult(x: DeleteAclsResponseDeleteAclsFilterResult): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.matchingAcls !== null && x.matchingAcls.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): DeleteAclsResponseDeleteAclsFilterResult {
@@ -187,6 +210,19 @@ export function defaultDeleteAclsResponseDeleteAclsMatchingAcl(): DeleteAclsResp
   };
 }
 
+function isDefaultDeleteAclsResponseDeleteAclsMatchingAcl(x: DeleteAclsResponseDeleteAclsMatchingAcl): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && x.resourceType === 0
+    && x.resourceName === ""
+    && x.patternType === 3
+    && x.principal === ""
+    && x.host === ""
+    && x.operation === 0
+    && x.permissionType === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): DeleteAclsResponseDeleteAclsMatchingAcl {
   const flex = v >= 2;
   const x: DeleteAclsResponseDeleteAclsMatchingAcl = {
@@ -239,6 +275,12 @@ export function defaultDeleteAclsResponse(): DeleteAclsResponse {
     throttleTimeMs: 0,
     filterResults: [],
   };
+}
+
+function isDefaultDeleteAclsResponse(x: DeleteAclsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.filterResults !== null && x.filterResults.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteAclsResponse(r: Reader, v: number): DeleteAclsResponse {

@@ -31,6 +31,13 @@ export function defaultDescribeConfigsRequestDescribeConfigsResource(): Describe
   };
 }
 
+function isDefaultDescribeConfigsRequestDescribeConfigsResource(x: DescribeConfigsRequestDescribeConfigsResource): boolean {
+  return x.resourceType === 0
+    && x.resourceName === ""
+    && (x.configurationKeys !== null && x.configurationKeys.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeConfigsRequestDescribeConfigsResource(r: Reader, v: number): DescribeConfigsRequestDescribeConfigsResource {
   const flex = v >= 4;
   const x: DescribeConfigsRequestDescribeConfigsResource = {
@@ -72,6 +79,13 @@ export function defaultDescribeConfigsRequest(): DescribeConfigsRequest {
     includeSynonyms: false,
     includeDocumentation: false,
   };
+}
+
+function isDefaultDescribeConfigsRequest(x: DescribeConfigsRequest): boolean {
+  return (x.resources !== null && x.resources.length === 0)
+    && x.includeSynonyms === false
+    && x.includeDocumentation === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsRequest {
@@ -134,6 +148,15 @@ export function defaultDescribeConfigsResponseDescribeConfigsResult(): DescribeC
   };
 }
 
+function isDefaultDescribeConfigsResponseDescribeConfigsResult(x: DescribeConfigsResponseDescribeConfigsResult): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && x.resourceType === 0
+    && x.resourceName === ""
+    && (x.configs !== null && x.configs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeConfigsResponseDescribeConfigsResult(r: Reader, v: number): DescribeConfigsResponseDescribeConfigsResult {
   const flex = v >= 4;
   const x: DescribeConfigsResponseDescribeConfigsResult = {
@@ -193,6 +216,19 @@ export function defaultDescribeConfigsResponseDescribeConfigsResourceResult(): D
   };
 }
 
+function isDefaultDescribeConfigsResponseDescribeConfigsResourceResult(x: DescribeConfigsResponseDescribeConfigsResourceResult): boolean {
+  return x.name === ""
+    && x.value === ""
+    && x.readOnly === false
+    && x.isDefault === false
+    && x.configSource === -1
+    && x.isSensitive === false
+    && (x.synonyms !== null && x.synonyms.length === 0)
+    && x.configType === 0
+    && x.documentation === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeConfigsResponseDescribeConfigsResourceResult(r: Reader, v: number): DescribeConfigsResponseDescribeConfigsResourceResult {
   const flex = v >= 4;
   const x: DescribeConfigsResponseDescribeConfigsResourceResult = {
@@ -249,6 +285,13 @@ export function defaultDescribeConfigsResponseDescribeConfigsSynonym(): Describe
   };
 }
 
+function isDefaultDescribeConfigsResponseDescribeConfigsSynonym(x: DescribeConfigsResponseDescribeConfigsSynonym): boolean {
+  return x.name === ""
+    && x.value === ""
+    && x.source === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeConfigsResponseDescribeConfigsSynonym(r: Reader, v: number): DescribeConfigsResponseDescribeConfigsSynonym {
   const flex = v >= 4;
   const x: DescribeConfigsResponseDescribeConfigsSynonym = {
@@ -288,6 +331,12 @@ export function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultDescribeConfigsResponse(x: DescribeConfigsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsResponse {

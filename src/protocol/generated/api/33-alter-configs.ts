@@ -25,6 +25,13 @@ export function defaultAlterConfigsRequestAlterConfigsResource(): AlterConfigsRe
   };
 }
 
+function isDefaultAlterConfigsRequestAlterConfigsResource(x: AlterConfigsRequestAlterConfigsResource): boolean {
+  return x.resourceType === 0
+    && x.resourceName === ""
+    && (x.configs !== null && x.configs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): AlterConfigsRequestAlterConfigsResource {
   const flex = v >= 2;
   const x: AlterConfigsRequestAlterConfigsResource = {
@@ -66,6 +73,12 @@ export function defaultAlterConfigsRequestAlterableConfig(): AlterConfigsRequest
   };
 }
 
+function isDefaultAlterConfigsRequestAlterableConfig(x: AlterConfigsRequestAlterableConfig): boolean {
+  return x.name === ""
+    && x.value === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterConfigsRequestAlterableConfig(r: Reader, v: number): AlterConfigsRequestAlterableConfig {
   const flex = v >= 2;
   const x: AlterConfigsRequestAlterableConfig = {
@@ -103,6 +116,12 @@ export function defaultAlterConfigsRequest(): AlterConfigsRequest {
     resources: [],
     validateOnly: false,
   };
+}
+
+function isDefaultAlterConfigsRequest(x: AlterConfigsRequest): boolean {
+  return (x.resources !== null && x.resources.length === 0)
+    && x.validateOnly === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
@@ -159,6 +178,14 @@ export function defaultAlterConfigsResponseAlterConfigsResourceResponse(): Alter
   };
 }
 
+function isDefaultAlterConfigsResponseAlterConfigsResourceResponse(x: AlterConfigsResponseAlterConfigsResourceResponse): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && x.resourceType === 0
+    && x.resourceName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterConfigsResponseAlterConfigsResourceResponse(r: Reader, v: number): AlterConfigsResponseAlterConfigsResourceResponse {
   const flex = v >= 2;
   const x: AlterConfigsResponseAlterConfigsResourceResponse = {
@@ -200,6 +227,12 @@ export function defaultAlterConfigsResponse(): AlterConfigsResponse {
     throttleTimeMs: 0,
     responses: [],
   };
+}
+
+function isDefaultAlterConfigsResponse(x: AlterConfigsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.responses !== null && x.responses.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse {

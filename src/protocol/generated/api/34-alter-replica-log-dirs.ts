@@ -25,6 +25,12 @@ export function defaultAlterReplicaLogDirsRequestAlterReplicaLogDir(): AlterRepl
   };
 }
 
+function isDefaultAlterReplicaLogDirsRequestAlterReplicaLogDir(x: AlterReplicaLogDirsRequestAlterReplicaLogDir): boolean {
+  return x.path === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterReplicaLogDirsRequestAlterReplicaLogDir(r: Reader, v: number): AlterReplicaLogDirsRequestAlterReplicaLogDir {
   const flex = v >= 2;
   const x: AlterReplicaLogDirsRequestAlterReplicaLogDir = {
@@ -64,6 +70,12 @@ export function defaultAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(): Alte
   };
 }
 
+function isDefaultAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(x: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: Reader, v: number): AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
   const flex = v >= 2;
   const x: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic = {
@@ -99,6 +111,11 @@ export function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest 
   return {
     dirs: [],
   };
+}
+
+function isDefaultAlterReplicaLogDirsRequest(x: AlterReplicaLogDirsRequest): boolean {
+  return (x.dirs !== null && x.dirs.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterReplicaLogDirsRequest(r: Reader, v: number): AlterReplicaLogDirsRequest {
@@ -149,6 +166,12 @@ export function defaultAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(
   };
 }
 
+function isDefaultAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(x: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r: Reader, v: number): AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult {
   const flex = v >= 2;
   const x: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult = {
@@ -188,6 +211,12 @@ export function defaultAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionRes
   };
 }
 
+function isDefaultAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(x: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(r: Reader, v: number): AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
   const flex = v >= 2;
   const x: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult = {
@@ -225,6 +254,12 @@ export function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsRespons
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultAlterReplicaLogDirsResponse(x: AlterReplicaLogDirsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterReplicaLogDirsResponse(r: Reader, v: number): AlterReplicaLogDirsResponse {

@@ -26,6 +26,12 @@ export function defaultDescribeLogDirsRequestDescribableLogDirTopic(): DescribeL
   };
 }
 
+function isDefaultDescribeLogDirsRequestDescribableLogDirTopic(x: DescribeLogDirsRequestDescribableLogDirTopic): boolean {
+  return x.topic === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeLogDirsRequestDescribableLogDirTopic(r: Reader, v: number): DescribeLogDirsRequestDescribableLogDirTopic {
   const flex = v >= 2;
   const x: DescribeLogDirsRequestDescribableLogDirTopic = {
@@ -61,6 +67,11 @@ export function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
   return {
     topics: [],
   };
+}
+
+function isDefaultDescribeLogDirsRequest(x: DescribeLogDirsRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeLogDirsRequest(r: Reader, v: number): DescribeLogDirsRequest {
@@ -117,6 +128,15 @@ export function defaultDescribeLogDirsResponseDescribeLogDirsResult(): DescribeL
   };
 }
 
+function isDefaultDescribeLogDirsResponseDescribeLogDirsResult(x: DescribeLogDirsResponseDescribeLogDirsResult): boolean {
+  return x.errorCode === 0
+    && x.logDir === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && x.totalBytes === -1n
+    && x.usableBytes === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeLogDirsResponseDescribeLogDirsResult(r: Reader, v: number): DescribeLogDirsResponseDescribeLogDirsResult {
   const flex = v >= 2;
   const x: DescribeLogDirsResponseDescribeLogDirsResult = {
@@ -162,6 +182,12 @@ export function defaultDescribeLogDirsResponseDescribeLogDirsTopic(): DescribeLo
   };
 }
 
+function isDefaultDescribeLogDirsResponseDescribeLogDirsTopic(x: DescribeLogDirsResponseDescribeLogDirsTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeLogDirsResponseDescribeLogDirsTopic(r: Reader, v: number): DescribeLogDirsResponseDescribeLogDirsTopic {
   const flex = v >= 2;
   const x: DescribeLogDirsResponseDescribeLogDirsTopic = {
@@ -203,6 +229,14 @@ export function defaultDescribeLogDirsResponseDescribeLogDirsPartition(): Descri
     offsetLag: 0n,
     isFutureKey: false,
   };
+}
+
+function isDefaultDescribeLogDirsResponseDescribeLogDirsPartition(x: DescribeLogDirsResponseDescribeLogDirsPartition): boolean {
+  return x.partitionIndex === 0
+    && x.partitionSize === 0n
+    && x.offsetLag === 0n
+    && x.isFutureKey === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeLogDirsResponseDescribeLogDirsPartition(r: Reader, v: number): DescribeLogDirsResponseDescribeLogDirsPartition {
@@ -248,6 +282,13 @@ export function defaultDescribeLogDirsResponse(): DescribeLogDirsResponse {
     errorCode: 0,
     results: [],
   };
+}
+
+function isDefaultDescribeLogDirsResponse(x: DescribeLogDirsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeLogDirsResponse(r: Reader, v: number): DescribeLogDirsResponse {

@@ -19,6 +19,11 @@ export function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
   };
 }
 
+function isDefaultSaslAuthenticateRequest(x: SaslAuthenticateRequest): boolean {
+  return (x.authBytes !== null && x.authBytes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readSaslAuthenticateRequest(r: Reader, v: number): SaslAuthenticateRequest {
   const flex = v >= 2;
   const x: SaslAuthenticateRequest = {
@@ -69,6 +74,14 @@ export function defaultSaslAuthenticateResponse(): SaslAuthenticateResponse {
     authBytes: Buffer.alloc(0),
     sessionLifetimeMs: 0n,
   };
+}
+
+function isDefaultSaslAuthenticateResponse(x: SaslAuthenticateResponse): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.authBytes !== null && x.authBytes.length === 0)
+    && x.sessionLifetimeMs === 0n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateResponse {

@@ -28,6 +28,13 @@ export function defaultCreatePartitionsRequestCreatePartitionsTopic(): CreatePar
   };
 }
 
+function isDefaultCreatePartitionsRequestCreatePartitionsTopic(x: CreatePartitionsRequestCreatePartitionsTopic): boolean {
+  return x.name === ""
+    && x.count === 0
+    && (x.assignments !== null && x.assignments.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreatePartitionsRequestCreatePartitionsTopic(r: Reader, v: number): CreatePartitionsRequestCreatePartitionsTopic {
   const flex = v >= 2;
   const x: CreatePartitionsRequestCreatePartitionsTopic = {
@@ -67,6 +74,11 @@ export function defaultCreatePartitionsRequestCreatePartitionsAssignment(): Crea
   };
 }
 
+function isDefaultCreatePartitionsRequestCreatePartitionsAssignment(x: CreatePartitionsRequestCreatePartitionsAssignment): boolean {
+  return (x.brokerIds !== null && x.brokerIds.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, v: number): CreatePartitionsRequestCreatePartitionsAssignment {
   const flex = v >= 2;
   const x: CreatePartitionsRequestCreatePartitionsAssignment = {
@@ -104,6 +116,13 @@ export function defaultCreatePartitionsRequest(): CreatePartitionsRequest {
     timeoutMs: 0,
     validateOnly: false,
   };
+}
+
+function isDefaultCreatePartitionsRequest(x: CreatePartitionsRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && x.timeoutMs === 0
+    && x.validateOnly === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRequest {
@@ -160,6 +179,13 @@ export function defaultCreatePartitionsResponseCreatePartitionsTopicResult(): Cr
   };
 }
 
+function isDefaultCreatePartitionsResponseCreatePartitionsTopicResult(x: CreatePartitionsResponseCreatePartitionsTopicResult): boolean {
+  return x.name === ""
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreatePartitionsResponseCreatePartitionsTopicResult(r: Reader, v: number): CreatePartitionsResponseCreatePartitionsTopicResult {
   const flex = v >= 2;
   const x: CreatePartitionsResponseCreatePartitionsTopicResult = {
@@ -199,6 +225,12 @@ export function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultCreatePartitionsResponse(x: CreatePartitionsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsResponse {

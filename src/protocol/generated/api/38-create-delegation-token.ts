@@ -24,6 +24,12 @@ export function defaultCreateDelegationTokenRequestCreatableRenewers(): CreateDe
   };
 }
 
+function isDefaultCreateDelegationTokenRequestCreatableRenewers(x: CreateDelegationTokenRequestCreatableRenewers): boolean {
+  return x.principalType === ""
+    && x.principalName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readCreateDelegationTokenRequestCreatableRenewers(r: Reader, v: number): CreateDelegationTokenRequestCreatableRenewers {
   const flex = v >= 2;
   const x: CreateDelegationTokenRequestCreatableRenewers = {
@@ -65,6 +71,14 @@ export function defaultCreateDelegationTokenRequest(): CreateDelegationTokenRequ
     renewers: [],
     maxLifetimeMs: 0n,
   };
+}
+
+function isDefaultCreateDelegationTokenRequest(x: CreateDelegationTokenRequest): boolean {
+  return x.ownerPrincipalType === ""
+    && x.ownerPrincipalName === ""
+    && (x.renewers !== null && x.renewers.length === 0)
+    && x.maxLifetimeMs === 0n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegationTokenRequest {
@@ -139,6 +153,21 @@ export function defaultCreateDelegationTokenResponse(): CreateDelegationTokenRes
     hmac: Buffer.alloc(0),
     throttleTimeMs: 0,
   };
+}
+
+function isDefaultCreateDelegationTokenResponse(x: CreateDelegationTokenResponse): boolean {
+  return x.errorCode === 0
+    && x.principalType === ""
+    && x.principalName === ""
+    && x.tokenRequesterPrincipalType === ""
+    && x.tokenRequesterPrincipalName === ""
+    && x.issueTimestampMs === 0n
+    && x.expiryTimestampMs === 0n
+    && x.maxTimestampMs === 0n
+    && x.tokenId === ""
+    && (x.hmac !== null && x.hmac.length === 0)
+    && x.throttleTimeMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readCreateDelegationTokenResponse(r: Reader, v: number): CreateDelegationTokenResponse {

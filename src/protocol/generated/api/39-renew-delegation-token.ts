@@ -21,6 +21,12 @@ export function defaultRenewDelegationTokenRequest(): RenewDelegationTokenReques
   };
 }
 
+function isDefaultRenewDelegationTokenRequest(x: RenewDelegationTokenRequest): boolean {
+  return (x.hmac !== null && x.hmac.length === 0)
+    && x.renewPeriodMs === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRenewDelegationTokenRequest(r: Reader, v: number): RenewDelegationTokenRequest {
   const flex = v >= 2;
   const x: RenewDelegationTokenRequest = {
@@ -71,6 +77,13 @@ export function defaultRenewDelegationTokenResponse(): RenewDelegationTokenRespo
     expiryTimestampMs: 0n,
     throttleTimeMs: 0,
   };
+}
+
+function isDefaultRenewDelegationTokenResponse(x: RenewDelegationTokenResponse): boolean {
+  return x.errorCode === 0
+    && x.expiryTimestampMs === 0n
+    && x.throttleTimeMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readRenewDelegationTokenResponse(r: Reader, v: number): RenewDelegationTokenResponse {

@@ -21,6 +21,12 @@ export function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequ
   };
 }
 
+function isDefaultExpireDelegationTokenRequest(x: ExpireDelegationTokenRequest): boolean {
+  return (x.hmac !== null && x.hmac.length === 0)
+    && x.expiryTimePeriodMs === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readExpireDelegationTokenRequest(r: Reader, v: number): ExpireDelegationTokenRequest {
   const flex = v >= 2;
   const x: ExpireDelegationTokenRequest = {
@@ -71,6 +77,13 @@ export function defaultExpireDelegationTokenResponse(): ExpireDelegationTokenRes
     expiryTimestampMs: 0n,
     throttleTimeMs: 0,
   };
+}
+
+function isDefaultExpireDelegationTokenResponse(x: ExpireDelegationTokenResponse): boolean {
+  return x.errorCode === 0
+    && x.expiryTimestampMs === 0n
+    && x.throttleTimeMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readExpireDelegationTokenResponse(r: Reader, v: number): ExpireDelegationTokenResponse {

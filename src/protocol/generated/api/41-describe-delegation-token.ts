@@ -25,6 +25,12 @@ export function defaultDescribeDelegationTokenRequestDescribeDelegationTokenOwne
   };
 }
 
+function isDefaultDescribeDelegationTokenRequestDescribeDelegationTokenOwner(x: DescribeDelegationTokenRequestDescribeDelegationTokenOwner): boolean {
+  return x.principalType === ""
+    && x.principalName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(r: Reader, v: number): DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
   const flex = v >= 2;
   const x: DescribeDelegationTokenRequestDescribeDelegationTokenOwner = {
@@ -60,6 +66,11 @@ export function defaultDescribeDelegationTokenRequest(): DescribeDelegationToken
   return {
     owners: [],
   };
+}
+
+function isDefaultDescribeDelegationTokenRequest(x: DescribeDelegationTokenRequest): boolean {
+  return (x.owners !== null && x.owners.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeDelegationTokenRequest(r: Reader, v: number): DescribeDelegationTokenRequest {
@@ -126,6 +137,20 @@ export function defaultDescribeDelegationTokenResponseDescribedDelegationToken()
   };
 }
 
+function isDefaultDescribeDelegationTokenResponseDescribedDelegationToken(x: DescribeDelegationTokenResponseDescribedDelegationToken): boolean {
+  return x.principalType === ""
+    && x.principalName === ""
+    && x.tokenRequesterPrincipalType === ""
+    && x.tokenRequesterPrincipalName === ""
+    && x.issueTimestamp === 0n
+    && x.expiryTimestamp === 0n
+    && x.maxTimestamp === 0n
+    && x.tokenId === ""
+    && (x.hmac !== null && x.hmac.length === 0)
+    && (x.renewers !== null && x.renewers.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeDelegationTokenResponseDescribedDelegationToken(r: Reader, v: number): DescribeDelegationTokenResponseDescribedDelegationToken {
   const flex = v >= 2;
   const x: DescribeDelegationTokenResponseDescribedDelegationToken = {
@@ -183,6 +208,12 @@ export function defaultDescribeDelegationTokenResponseDescribedDelegationTokenRe
   };
 }
 
+function isDefaultDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(x: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer): boolean {
+  return x.principalType === ""
+    && x.principalName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r: Reader, v: number): DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
   const flex = v >= 2;
   const x: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer = {
@@ -222,6 +253,13 @@ export function defaultDescribeDelegationTokenResponse(): DescribeDelegationToke
     tokens: [],
     throttleTimeMs: 0,
   };
+}
+
+function isDefaultDescribeDelegationTokenResponse(x: DescribeDelegationTokenResponse): boolean {
+  return x.errorCode === 0
+    && (x.tokens !== null && x.tokens.length === 0)
+    && x.throttleTimeMs === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeDelegationTokenResponse(r: Reader, v: number): DescribeDelegationTokenResponse {

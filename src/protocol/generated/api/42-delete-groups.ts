@@ -25,6 +25,11 @@ export function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
   };
 }
 
+function isDefaultDeleteGroupsRequest(x: DeleteGroupsRequest): boolean {
+  return (x.groupsNames !== null && x.groupsNames.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
   const flex = v >= 2;
   const x: DeleteGroupsRequest = {
@@ -73,6 +78,12 @@ export function defaultDeleteGroupsResponseDeletableGroupResult(): DeleteGroupsR
   };
 }
 
+function isDefaultDeleteGroupsResponseDeletableGroupResult(x: DeleteGroupsResponseDeletableGroupResult): boolean {
+  return x.groupId === ""
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): DeleteGroupsResponseDeletableGroupResult {
   const flex = v >= 2;
   const x: DeleteGroupsResponseDeletableGroupResult = {
@@ -110,6 +121,12 @@ export function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultDeleteGroupsResponse(x: DeleteGroupsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {

@@ -27,6 +27,12 @@ export function defaultElectLeadersRequestTopicPartitions(): ElectLeadersRequest
   };
 }
 
+function isDefaultElectLeadersRequestTopicPartitions(x: ElectLeadersRequestTopicPartitions): boolean {
+  return x.topic === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readElectLeadersRequestTopicPartitions(r: Reader, v: number): ElectLeadersRequestTopicPartitions {
   const flex = v >= 2;
   const x: ElectLeadersRequestTopicPartitions = {
@@ -66,6 +72,13 @@ export function defaultElectLeadersRequest(): ElectLeadersRequest {
     topicPartitions: [],
     timeoutMs: 60000,
   };
+}
+
+function isDefaultElectLeadersRequest(x: ElectLeadersRequest): boolean {
+  return x.electionType === 0
+    && (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && x.timeoutMs === 60000
+    && !x._unknownTaggedFields?.length;
 }
 
 function readElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
@@ -121,6 +134,12 @@ export function defaultElectLeadersResponseReplicaElectionResult(): ElectLeaders
   };
 }
 
+function isDefaultElectLeadersResponseReplicaElectionResult(x: ElectLeadersResponseReplicaElectionResult): boolean {
+  return x.topic === ""
+    && (x.partitionResult !== null && x.partitionResult.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readElectLeadersResponseReplicaElectionResult(r: Reader, v: number): ElectLeadersResponseReplicaElectionResult {
   const flex = v >= 2;
   const x: ElectLeadersResponseReplicaElectionResult = {
@@ -160,6 +179,13 @@ export function defaultElectLeadersResponsePartitionResult(): ElectLeadersRespon
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultElectLeadersResponsePartitionResult(x: ElectLeadersResponsePartitionResult): boolean {
+  return x.partitionId === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readElectLeadersResponsePartitionResult(r: Reader, v: number): ElectLeadersResponsePartitionResult {
@@ -203,6 +229,13 @@ export function defaultElectLeadersResponse(): ElectLeadersResponse {
     errorCode: 0,
     replicaElectionResults: [],
   };
+}
+
+function isDefaultElectLeadersResponse(x: ElectLeadersResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.replicaElectionResults !== null && x.replicaElectionResults.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readElectLeadersResponse(r: Reader, v: number): ElectLeadersResponse {

@@ -25,6 +25,13 @@ export function defaultIncrementalAlterConfigsRequestAlterConfigsResource(): Inc
   };
 }
 
+function isDefaultIncrementalAlterConfigsRequestAlterConfigsResource(x: IncrementalAlterConfigsRequestAlterConfigsResource): boolean {
+  return x.resourceType === 0
+    && x.resourceName === ""
+    && (x.configs !== null && x.configs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readIncrementalAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): IncrementalAlterConfigsRequestAlterConfigsResource {
   const flex = v >= 1;
   const x: IncrementalAlterConfigsRequestAlterConfigsResource = {
@@ -68,6 +75,13 @@ export function defaultIncrementalAlterConfigsRequestAlterableConfig(): Incremen
   };
 }
 
+function isDefaultIncrementalAlterConfigsRequestAlterableConfig(x: IncrementalAlterConfigsRequestAlterableConfig): boolean {
+  return x.name === ""
+    && x.configOperation === 0
+    && x.value === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readIncrementalAlterConfigsRequestAlterableConfig(r: Reader, v: number): IncrementalAlterConfigsRequestAlterableConfig {
   const flex = v >= 1;
   const x: IncrementalAlterConfigsRequestAlterableConfig = {
@@ -107,6 +121,12 @@ export function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigs
     resources: [],
     validateOnly: false,
   };
+}
+
+function isDefaultIncrementalAlterConfigsRequest(x: IncrementalAlterConfigsRequest): boolean {
+  return (x.resources !== null && x.resources.length === 0)
+    && x.validateOnly === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readIncrementalAlterConfigsRequest(r: Reader, v: number): IncrementalAlterConfigsRequest {
@@ -163,6 +183,14 @@ export function defaultIncrementalAlterConfigsResponseAlterConfigsResourceRespon
   };
 }
 
+function isDefaultIncrementalAlterConfigsResponseAlterConfigsResourceResponse(x: IncrementalAlterConfigsResponseAlterConfigsResourceResponse): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && x.resourceType === 0
+    && x.resourceName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r: Reader, v: number): IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
   const flex = v >= 1;
   const x: IncrementalAlterConfigsResponseAlterConfigsResourceResponse = {
@@ -204,6 +232,12 @@ export function defaultIncrementalAlterConfigsResponse(): IncrementalAlterConfig
     throttleTimeMs: 0,
     responses: [],
   };
+}
+
+function isDefaultIncrementalAlterConfigsResponse(x: IncrementalAlterConfigsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.responses !== null && x.responses.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readIncrementalAlterConfigsResponse(r: Reader, v: number): IncrementalAlterConfigsResponse {

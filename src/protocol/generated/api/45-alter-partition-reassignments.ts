@@ -26,6 +26,12 @@ export function defaultAlterPartitionReassignmentsRequestReassignableTopic(): Al
   };
 }
 
+function isDefaultAlterPartitionReassignmentsRequestReassignableTopic(x: AlterPartitionReassignmentsRequestReassignableTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, v: number): AlterPartitionReassignmentsRequestReassignableTopic {
   const x: AlterPartitionReassignmentsRequestReassignableTopic = {
     name: r.readCompactString(),
@@ -63,6 +69,12 @@ export function defaultAlterPartitionReassignmentsRequestReassignablePartition()
   };
 }
 
+function isDefaultAlterPartitionReassignmentsRequestReassignablePartition(x: AlterPartitionReassignmentsRequestReassignablePartition): boolean {
+  return x.partitionIndex === 0
+    && x.replicas === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionReassignmentsRequestReassignablePartition(r: Reader, v: number): AlterPartitionReassignmentsRequestReassignablePartition {
   const x: AlterPartitionReassignmentsRequestReassignablePartition = {
     partitionIndex: r.readInt32(),
@@ -98,6 +110,12 @@ export function defaultAlterPartitionReassignmentsRequest(): AlterPartitionReass
     timeoutMs: 60000,
     topics: [],
   };
+}
+
+function isDefaultAlterPartitionReassignmentsRequest(x: AlterPartitionReassignmentsRequest): boolean {
+  return x.timeoutMs === 60000
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPartitionReassignmentsRequest {
@@ -148,6 +166,12 @@ export function defaultAlterPartitionReassignmentsResponseReassignableTopicRespo
   };
 }
 
+function isDefaultAlterPartitionReassignmentsResponseReassignableTopicResponse(x: AlterPartitionReassignmentsResponseReassignableTopicResponse): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionReassignmentsResponseReassignableTopicResponse(r: Reader, v: number): AlterPartitionReassignmentsResponseReassignableTopicResponse {
   const x: AlterPartitionReassignmentsResponseReassignableTopicResponse = {
     name: r.readCompactString(),
@@ -185,6 +209,13 @@ export function defaultAlterPartitionReassignmentsResponseReassignablePartitionR
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultAlterPartitionReassignmentsResponseReassignablePartitionResponse(x: AlterPartitionReassignmentsResponseReassignablePartitionResponse): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r: Reader, v: number): AlterPartitionReassignmentsResponseReassignablePartitionResponse {
@@ -228,6 +259,14 @@ export function defaultAlterPartitionReassignmentsResponse(): AlterPartitionReas
     errorMessage: "",
     responses: [],
   };
+}
+
+function isDefaultAlterPartitionReassignmentsResponse(x: AlterPartitionReassignmentsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.responses !== null && x.responses.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterPartitionReassignmentsResponse {

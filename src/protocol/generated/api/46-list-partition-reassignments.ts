@@ -26,6 +26,12 @@ export function defaultListPartitionReassignmentsRequestListPartitionReassignmen
   };
 }
 
+function isDefaultListPartitionReassignmentsRequestListPartitionReassignmentsTopics(x: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics): boolean {
+  return x.name === ""
+    && (x.partitionIndexes !== null && x.partitionIndexes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r: Reader, v: number): ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
   const x: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics = {
     name: r.readCompactString(),
@@ -61,6 +67,12 @@ export function defaultListPartitionReassignmentsRequest(): ListPartitionReassig
     timeoutMs: 60000,
     topics: null,
   };
+}
+
+function isDefaultListPartitionReassignmentsRequest(x: ListPartitionReassignmentsRequest): boolean {
+  return x.timeoutMs === 60000
+    && x.topics === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListPartitionReassignmentsRequest(r: Reader, v: number): ListPartitionReassignmentsRequest {
@@ -111,6 +123,12 @@ export function defaultListPartitionReassignmentsResponseOngoingTopicReassignmen
   };
 }
 
+function isDefaultListPartitionReassignmentsResponseOngoingTopicReassignment(x: ListPartitionReassignmentsResponseOngoingTopicReassignment): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListPartitionReassignmentsResponseOngoingTopicReassignment(r: Reader, v: number): ListPartitionReassignmentsResponseOngoingTopicReassignment {
   const x: ListPartitionReassignmentsResponseOngoingTopicReassignment = {
     name: r.readCompactString(),
@@ -150,6 +168,14 @@ export function defaultListPartitionReassignmentsResponseOngoingPartitionReassig
     addingReplicas: [],
     removingReplicas: [],
   };
+}
+
+function isDefaultListPartitionReassignmentsResponseOngoingPartitionReassignment(x: ListPartitionReassignmentsResponseOngoingPartitionReassignment): boolean {
+  return x.partitionIndex === 0
+    && (x.replicas !== null && x.replicas.length === 0)
+    && (x.addingReplicas !== null && x.addingReplicas.length === 0)
+    && (x.removingReplicas !== null && x.removingReplicas.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListPartitionReassignmentsResponseOngoingPartitionReassignment(r: Reader, v: number): ListPartitionReassignmentsResponseOngoingPartitionReassignment {
@@ -195,6 +221,14 @@ export function defaultListPartitionReassignmentsResponse(): ListPartitionReassi
     errorMessage: "",
     topics: [],
   };
+}
+
+function isDefaultListPartitionReassignmentsResponse(x: ListPartitionReassignmentsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListPartitionReassignmentsResponse(r: Reader, v: number): ListPartitionReassignmentsResponse {

@@ -20,6 +20,11 @@ export function defaultOffsetDeleteRequestOffsetDeleteRequestTopic(): OffsetDele
   };
 }
 
+function isDefaultOffsetDeleteRequestOffsetDeleteRequestTopic(x: OffsetDeleteRequestOffsetDeleteRequestTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0);
+}
+
 function readOffsetDeleteRequestOffsetDeleteRequestTopic(r: Reader, v: number): OffsetDeleteRequestOffsetDeleteRequestTopic {
   const x: OffsetDeleteRequestOffsetDeleteRequestTopic = {
     name: r.readString(),
@@ -43,6 +48,10 @@ export function defaultOffsetDeleteRequestOffsetDeleteRequestPartition(): Offset
   };
 }
 
+function isDefaultOffsetDeleteRequestOffsetDeleteRequestPartition(x: OffsetDeleteRequestOffsetDeleteRequestPartition): boolean {
+  return x.partitionIndex === 0;
+}
+
 function readOffsetDeleteRequestOffsetDeleteRequestPartition(r: Reader, v: number): OffsetDeleteRequestOffsetDeleteRequestPartition {
   const x: OffsetDeleteRequestOffsetDeleteRequestPartition = {
     partitionIndex: r.readInt32(),
@@ -64,6 +73,11 @@ export function defaultOffsetDeleteRequest(): OffsetDeleteRequest {
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultOffsetDeleteRequest(x: OffsetDeleteRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0);
 }
 
 function readOffsetDeleteRequest(r: Reader, v: number): OffsetDeleteRequest {
@@ -102,6 +116,11 @@ export function defaultOffsetDeleteResponseOffsetDeleteResponseTopic(): OffsetDe
   };
 }
 
+function isDefaultOffsetDeleteResponseOffsetDeleteResponseTopic(x: OffsetDeleteResponseOffsetDeleteResponseTopic): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0);
+}
+
 function readOffsetDeleteResponseOffsetDeleteResponseTopic(r: Reader, v: number): OffsetDeleteResponseOffsetDeleteResponseTopic {
   const x: OffsetDeleteResponseOffsetDeleteResponseTopic = {
     name: r.readString(),
@@ -125,6 +144,11 @@ export function defaultOffsetDeleteResponseOffsetDeleteResponsePartition(): Offs
     partitionIndex: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultOffsetDeleteResponseOffsetDeleteResponsePartition(x: OffsetDeleteResponseOffsetDeleteResponsePartition): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0;
 }
 
 function readOffsetDeleteResponseOffsetDeleteResponsePartition(r: Reader, v: number): OffsetDeleteResponseOffsetDeleteResponsePartition {
@@ -152,6 +176,12 @@ export function defaultOffsetDeleteResponse(): OffsetDeleteResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultOffsetDeleteResponse(x: OffsetDeleteResponse): boolean {
+  return x.errorCode === 0
+    && x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0);
 }
 
 function readOffsetDeleteResponse(r: Reader, v: number): OffsetDeleteResponse {

@@ -26,6 +26,13 @@ export function defaultDescribeClientQuotasRequestComponentData(): DescribeClien
   };
 }
 
+function isDefaultDescribeClientQuotasRequestComponentData(x: DescribeClientQuotasRequestComponentData): boolean {
+  return x.entityType === ""
+    && x.matchType === 0
+    && x.match === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeClientQuotasRequestComponentData(r: Reader, v: number): DescribeClientQuotasRequestComponentData {
   const flex = v >= 1;
   const x: DescribeClientQuotasRequestComponentData = {
@@ -65,6 +72,12 @@ export function defaultDescribeClientQuotasRequest(): DescribeClientQuotasReques
     components: [],
     strict: false,
   };
+}
+
+function isDefaultDescribeClientQuotasRequest(x: DescribeClientQuotasRequest): boolean {
+  return (x.components !== null && x.components.length === 0)
+    && x.strict === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeClientQuotasRequest(r: Reader, v: number): DescribeClientQuotasRequest {
@@ -117,6 +130,12 @@ export function defaultDescribeClientQuotasResponseEntryData(): DescribeClientQu
   };
 }
 
+function isDefaultDescribeClientQuotasResponseEntryData(x: DescribeClientQuotasResponseEntryData): boolean {
+  return (x.entity !== null && x.entity.length === 0)
+    && (x.values !== null && x.values.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeClientQuotasResponseEntryData(r: Reader, v: number): DescribeClientQuotasResponseEntryData {
   const flex = v >= 1;
   const x: DescribeClientQuotasResponseEntryData = {
@@ -156,6 +175,12 @@ export function defaultDescribeClientQuotasResponseEntityData(): DescribeClientQ
   };
 }
 
+function isDefaultDescribeClientQuotasResponseEntityData(x: DescribeClientQuotasResponseEntityData): boolean {
+  return x.entityType === ""
+    && x.entityName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeClientQuotasResponseEntityData(r: Reader, v: number): DescribeClientQuotasResponseEntityData {
   const flex = v >= 1;
   const x: DescribeClientQuotasResponseEntityData = {
@@ -193,6 +218,12 @@ export function defaultDescribeClientQuotasResponseValueData(): DescribeClientQu
     key: "",
     value: 0,
   };
+}
+
+function isDefaultDescribeClientQuotasResponseValueData(x: DescribeClientQuotasResponseValueData): boolean {
+  return x.key === ""
+    && x.value === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeClientQuotasResponseValueData(r: Reader, v: number): DescribeClientQuotasResponseValueData {
@@ -236,6 +267,14 @@ export function defaultDescribeClientQuotasResponse(): DescribeClientQuotasRespo
     errorMessage: "",
     entries: [],
   };
+}
+
+function isDefaultDescribeClientQuotasResponse(x: DescribeClientQuotasResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.entries !== null && x.entries.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeClientQuotasResponse(r: Reader, v: number): DescribeClientQuotasResponse {

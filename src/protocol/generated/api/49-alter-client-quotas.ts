@@ -23,6 +23,12 @@ export function defaultAlterClientQuotasRequestEntryData(): AlterClientQuotasReq
   };
 }
 
+function isDefaultAlterClientQuotasRequestEntryData(x: AlterClientQuotasRequestEntryData): boolean {
+  return (x.entity !== null && x.entity.length === 0)
+    && (x.ops !== null && x.ops.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterClientQuotasRequestEntryData(r: Reader, v: number): AlterClientQuotasRequestEntryData {
   const flex = v >= 1;
   const x: AlterClientQuotasRequestEntryData = {
@@ -60,6 +66,12 @@ export function defaultAlterClientQuotasRequestEntityData(): AlterClientQuotasRe
     entityType: "",
     entityName: "",
   };
+}
+
+function isDefaultAlterClientQuotasRequestEntityData(x: AlterClientQuotasRequestEntityData): boolean {
+  return x.entityType === ""
+    && x.entityName === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterClientQuotasRequestEntityData(r: Reader, v: number): AlterClientQuotasRequestEntityData {
@@ -103,6 +115,13 @@ export function defaultAlterClientQuotasRequestOpData(): AlterClientQuotasReques
   };
 }
 
+function isDefaultAlterClientQuotasRequestOpData(x: AlterClientQuotasRequestOpData): boolean {
+  return x.key === ""
+    && x.value === 0
+    && x.remove === false
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterClientQuotasRequestOpData(r: Reader, v: number): AlterClientQuotasRequestOpData {
   const flex = v >= 1;
   const x: AlterClientQuotasRequestOpData = {
@@ -142,6 +161,12 @@ export function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
     entries: [],
     validateOnly: false,
   };
+}
+
+function isDefaultAlterClientQuotasRequest(x: AlterClientQuotasRequest): boolean {
+  return (x.entries !== null && x.entries.length === 0)
+    && x.validateOnly === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterClientQuotasRequest(r: Reader, v: number): AlterClientQuotasRequest {
@@ -196,6 +221,13 @@ export function defaultAlterClientQuotasResponseEntryData(): AlterClientQuotasRe
   };
 }
 
+function isDefaultAlterClientQuotasResponseEntryData(x: AlterClientQuotasResponseEntryData): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.entity !== null && x.entity.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterClientQuotasResponseEntryData {
   const flex = v >= 1;
   const x: AlterClientQuotasResponseEntryData = {
@@ -237,6 +269,12 @@ export function defaultAlterClientQuotasResponseEntityData(): AlterClientQuotasR
   };
 }
 
+function isDefaultAlterClientQuotasResponseEntityData(x: AlterClientQuotasResponseEntityData): boolean {
+  return x.entityType === ""
+    && x.entityName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterClientQuotasResponseEntityData(r: Reader, v: number): AlterClientQuotasResponseEntityData {
   const flex = v >= 1;
   const x: AlterClientQuotasResponseEntityData = {
@@ -274,6 +312,12 @@ export function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
     throttleTimeMs: 0,
     entries: [],
   };
+}
+
+function isDefaultAlterClientQuotasResponse(x: AlterClientQuotasResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.entries !== null && x.entries.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterClientQuotasResponse(r: Reader, v: number): AlterClientQuotasResponse {

@@ -22,6 +22,11 @@ export function defaultDescribeUserScramCredentialsRequestUserName(): DescribeUs
   };
 }
 
+function isDefaultDescribeUserScramCredentialsRequestUserName(x: DescribeUserScramCredentialsRequestUserName): boolean {
+  return x.name === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeUserScramCredentialsRequestUserName(r: Reader, v: number): DescribeUserScramCredentialsRequestUserName {
   const x: DescribeUserScramCredentialsRequestUserName = {
     name: r.readCompactString(),
@@ -53,6 +58,11 @@ export function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramC
   return {
     users: [],
   };
+}
+
+function isDefaultDescribeUserScramCredentialsRequest(x: DescribeUserScramCredentialsRequest): boolean {
+  return (x.users !== null && x.users.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeUserScramCredentialsRequest(r: Reader, v: number): DescribeUserScramCredentialsRequest {
@@ -105,6 +115,14 @@ export function defaultDescribeUserScramCredentialsResponseDescribeUserScramCred
   };
 }
 
+function isDefaultDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(x: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult): boolean {
+  return x.user === ""
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.credentialInfos !== null && x.credentialInfos.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r: Reader, v: number): DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
   const x: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult = {
     user: r.readCompactString(),
@@ -146,6 +164,12 @@ export function defaultDescribeUserScramCredentialsResponseCredentialInfo(): Des
   };
 }
 
+function isDefaultDescribeUserScramCredentialsResponseCredentialInfo(x: DescribeUserScramCredentialsResponseCredentialInfo): boolean {
+  return x.mechanism === 0
+    && x.iterations === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeUserScramCredentialsResponseCredentialInfo(r: Reader, v: number): DescribeUserScramCredentialsResponseCredentialInfo {
   const x: DescribeUserScramCredentialsResponseCredentialInfo = {
     mechanism: r.readInt8(),
@@ -185,6 +209,14 @@ export function defaultDescribeUserScramCredentialsResponse(): DescribeUserScram
     errorMessage: "",
     results: [],
   };
+}
+
+function isDefaultDescribeUserScramCredentialsResponse(x: DescribeUserScramCredentialsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeUserScramCredentialsResponse(r: Reader, v: number): DescribeUserScramCredentialsResponse {

@@ -23,6 +23,12 @@ export function defaultAlterUserScramCredentialsRequestScramCredentialDeletion()
   };
 }
 
+function isDefaultAlterUserScramCredentialsRequestScramCredentialDeletion(x: AlterUserScramCredentialsRequestScramCredentialDeletion): boolean {
+  return x.name === ""
+    && x.mechanism === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader, v: number): AlterUserScramCredentialsRequestScramCredentialDeletion {
   const x: AlterUserScramCredentialsRequestScramCredentialDeletion = {
     name: r.readCompactString(),
@@ -66,6 +72,15 @@ export function defaultAlterUserScramCredentialsRequestScramCredentialUpsertion(
   };
 }
 
+function isDefaultAlterUserScramCredentialsRequestScramCredentialUpsertion(x: AlterUserScramCredentialsRequestScramCredentialUpsertion): boolean {
+  return x.name === ""
+    && x.mechanism === 0
+    && x.iterations === 0
+    && (x.salt !== null && x.salt.length === 0)
+    && (x.saltedPassword !== null && x.saltedPassword.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterUserScramCredentialsRequestScramCredentialUpsertion(r: Reader, v: number): AlterUserScramCredentialsRequestScramCredentialUpsertion {
   const x: AlterUserScramCredentialsRequestScramCredentialUpsertion = {
     name: r.readCompactString(),
@@ -107,6 +122,12 @@ export function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredent
     deletions: [],
     upsertions: [],
   };
+}
+
+function isDefaultAlterUserScramCredentialsRequest(x: AlterUserScramCredentialsRequest): boolean {
+  return (x.deletions !== null && x.deletions.length === 0)
+    && (x.upsertions !== null && x.upsertions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUserScramCredentialsRequest {
@@ -159,6 +180,13 @@ export function defaultAlterUserScramCredentialsResponseAlterUserScramCredential
   };
 }
 
+function isDefaultAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(x: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult): boolean {
+  return x.user === ""
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r: Reader, v: number): AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
   const x: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult = {
     user: r.readCompactString(),
@@ -196,6 +224,12 @@ export function defaultAlterUserScramCredentialsResponse(): AlterUserScramCreden
     throttleTimeMs: 0,
     results: [],
   };
+}
+
+function isDefaultAlterUserScramCredentialsResponse(x: AlterUserScramCredentialsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserScramCredentialsResponse {

@@ -27,6 +27,12 @@ export function defaultVoteRequestTopicData(): VoteRequestTopicData {
   };
 }
 
+function isDefaultVoteRequestTopicData(x: VoteRequestTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readVoteRequestTopicData(r: Reader, v: number): VoteRequestTopicData {
   const x: VoteRequestTopicData = {
     topicName: r.readCompactString(),
@@ -72,6 +78,17 @@ export function defaultVoteRequestPartitionData(): VoteRequestPartitionData {
     lastOffsetEpoch: 0,
     lastOffset: 0n,
   };
+}
+
+function isDefaultVoteRequestPartitionData(x: VoteRequestPartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.candidateEpoch === 0
+    && x.candidateId === 0
+    && x.candidateDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.voterDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.lastOffsetEpoch === 0
+    && x.lastOffset === 0n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartitionData {
@@ -121,6 +138,13 @@ export function defaultVoteRequest(): VoteRequest {
     voterId: -1,
     topics: [],
   };
+}
+
+function isDefaultVoteRequest(x: VoteRequest): boolean {
+  return x.clusterId === null
+    && x.voterId === -1
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readVoteRequest(r: Reader, v: number): VoteRequest {
@@ -173,6 +197,12 @@ export function defaultVoteResponseTopicData(): VoteResponseTopicData {
   };
 }
 
+function isDefaultVoteResponseTopicData(x: VoteResponseTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readVoteResponseTopicData(r: Reader, v: number): VoteResponseTopicData {
   const x: VoteResponseTopicData = {
     topicName: r.readCompactString(),
@@ -214,6 +244,15 @@ export function defaultVoteResponsePartitionData(): VoteResponsePartitionData {
     leaderEpoch: 0,
     voteGranted: false,
   };
+}
+
+function isDefaultVoteResponsePartitionData(x: VoteResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && x.voteGranted === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readVoteResponsePartitionData(r: Reader, v: number): VoteResponsePartitionData {
@@ -261,6 +300,13 @@ export function defaultVoteResponseNodeEndpoint(): VoteResponseNodeEndpoint {
   };
 }
 
+function isDefaultVoteResponseNodeEndpoint(x: VoteResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readVoteResponseNodeEndpoint(r: Reader, v: number): VoteResponseNodeEndpoint {
   const x: VoteResponseNodeEndpoint = {
     nodeId: r.readInt32(),
@@ -302,6 +348,13 @@ export function defaultVoteResponse(): VoteResponse {
   };
 }
 
+function isDefaultVoteResponse(x: VoteResponse): boolean {
+  return x.errorCode === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readVoteResponse(r: Reader, v: number): VoteResponse {
   const x: VoteResponse = {
     errorCode: r.readInt16(),
@@ -334,8 +387,8 @@ function writeVoteResponse(w: Writer, v: number, x: VoteResponse): void {
   writeArray(w, true, false, x.topics, (w: Writer, e: VoteResponseTopicData) => writeVoteResponseTopicData(w, v, e), 'VoteResponse.Topics');
   if (!(v >= 1)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('VoteResponse.NodeEndpoints', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: VoteResponseNodeEndpoint) => writeVoteResponseNodeEndpoint(w, v, e), 'VoteResponse.NodeEndpoints'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: VoteResponseNodeEndpoint) => writeVoteResponseNodeEndpoint(w, v, e), 'VoteResponse.NodeEndpoints'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

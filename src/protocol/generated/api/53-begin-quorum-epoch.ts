@@ -27,6 +27,12 @@ export function defaultBeginQuorumEpochRequestTopicData(): BeginQuorumEpochReque
   };
 }
 
+function isDefaultBeginQuorumEpochRequestTopicData(x: BeginQuorumEpochRequestTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBeginQuorumEpochRequestTopicData(r: Reader, v: number): BeginQuorumEpochRequestTopicData {
   const flex = v >= 1;
   const x: BeginQuorumEpochRequestTopicData = {
@@ -68,6 +74,14 @@ export function defaultBeginQuorumEpochRequestPartitionData(): BeginQuorumEpochR
     leaderId: 0,
     leaderEpoch: 0,
   };
+}
+
+function isDefaultBeginQuorumEpochRequestPartitionData(x: BeginQuorumEpochRequestPartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.voterDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBeginQuorumEpochRequestPartitionData(r: Reader, v: number): BeginQuorumEpochRequestPartitionData {
@@ -115,6 +129,13 @@ export function defaultBeginQuorumEpochRequestLeaderEndpoint(): BeginQuorumEpoch
   };
 }
 
+function isDefaultBeginQuorumEpochRequestLeaderEndpoint(x: BeginQuorumEpochRequestLeaderEndpoint): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBeginQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): BeginQuorumEpochRequestLeaderEndpoint {
   const x: BeginQuorumEpochRequestLeaderEndpoint = {
     name: r.readCompactString(),
@@ -156,6 +177,14 @@ export function defaultBeginQuorumEpochRequest(): BeginQuorumEpochRequest {
     topics: [],
     leaderEndpoints: [],
   };
+}
+
+function isDefaultBeginQuorumEpochRequest(x: BeginQuorumEpochRequest): boolean {
+  return x.clusterId === null
+    && x.voterId === -1
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.leaderEndpoints !== null && x.leaderEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBeginQuorumEpochRequest(r: Reader, v: number): BeginQuorumEpochRequest {
@@ -212,6 +241,12 @@ export function defaultBeginQuorumEpochResponseTopicData(): BeginQuorumEpochResp
   };
 }
 
+function isDefaultBeginQuorumEpochResponseTopicData(x: BeginQuorumEpochResponseTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBeginQuorumEpochResponseTopicData(r: Reader, v: number): BeginQuorumEpochResponseTopicData {
   const flex = v >= 1;
   const x: BeginQuorumEpochResponseTopicData = {
@@ -253,6 +288,14 @@ export function defaultBeginQuorumEpochResponsePartitionData(): BeginQuorumEpoch
     leaderId: 0,
     leaderEpoch: 0,
   };
+}
+
+function isDefaultBeginQuorumEpochResponsePartitionData(x: BeginQuorumEpochResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBeginQuorumEpochResponsePartitionData(r: Reader, v: number): BeginQuorumEpochResponsePartitionData {
@@ -300,6 +343,13 @@ export function defaultBeginQuorumEpochResponseNodeEndpoint(): BeginQuorumEpochR
   };
 }
 
+function isDefaultBeginQuorumEpochResponseNodeEndpoint(x: BeginQuorumEpochResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBeginQuorumEpochResponseNodeEndpoint(r: Reader, v: number): BeginQuorumEpochResponseNodeEndpoint {
   const x: BeginQuorumEpochResponseNodeEndpoint = {
     nodeId: r.readInt32(),
@@ -341,6 +391,13 @@ export function defaultBeginQuorumEpochResponse(): BeginQuorumEpochResponse {
   };
 }
 
+function isDefaultBeginQuorumEpochResponse(x: BeginQuorumEpochResponse): boolean {
+  return x.errorCode === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBeginQuorumEpochResponse(r: Reader, v: number): BeginQuorumEpochResponse {
   const flex = v >= 1;
   const x: BeginQuorumEpochResponse = {
@@ -375,8 +432,8 @@ function writeBeginQuorumEpochResponse(w: Writer, v: number, x: BeginQuorumEpoch
   writeArray(w, flex, false, x.topics, (w: Writer, e: BeginQuorumEpochResponseTopicData) => writeBeginQuorumEpochResponseTopicData(w, v, e), 'BeginQuorumEpochResponse.Topics');
   if (!(v >= 1)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('BeginQuorumEpochResponse.NodeEndpoints', v); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: BeginQuorumEpochResponseNodeEndpoint) => writeBeginQuorumEpochResponseNodeEndpoint(w, v, e), 'BeginQuorumEpochResponse.NodeEndpoints'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: BeginQuorumEpochResponseNodeEndpoint) => writeBeginQuorumEpochResponseNodeEndpoint(w, v, e), 'BeginQuorumEpochResponse.NodeEndpoints'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -29,6 +29,12 @@ export function defaultEndQuorumEpochRequestTopicData(): EndQuorumEpochRequestTo
   };
 }
 
+function isDefaultEndQuorumEpochRequestTopicData(x: EndQuorumEpochRequestTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEndQuorumEpochRequestTopicData(r: Reader, v: number): EndQuorumEpochRequestTopicData {
   const flex = v >= 1;
   const x: EndQuorumEpochRequestTopicData = {
@@ -72,6 +78,15 @@ export function defaultEndQuorumEpochRequestPartitionData(): EndQuorumEpochReque
     preferredSuccessors: [],
     preferredCandidates: [],
   };
+}
+
+function isDefaultEndQuorumEpochRequestPartitionData(x: EndQuorumEpochRequestPartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && (x.preferredSuccessors !== null && x.preferredSuccessors.length === 0)
+    && (x.preferredCandidates !== null && x.preferredCandidates.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readEndQuorumEpochRequestPartitionData(r: Reader, v: number): EndQuorumEpochRequestPartitionData {
@@ -119,6 +134,12 @@ export function defaultEndQuorumEpochRequestReplicaInfo(): EndQuorumEpochRequest
   };
 }
 
+function isDefaultEndQuorumEpochRequestReplicaInfo(x: EndQuorumEpochRequestReplicaInfo): boolean {
+  return x.candidateId === 0
+    && x.candidateDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorumEpochRequestReplicaInfo {
   const x: EndQuorumEpochRequestReplicaInfo = {
     candidateId: r.readInt32(),
@@ -156,6 +177,13 @@ export function defaultEndQuorumEpochRequestLeaderEndpoint(): EndQuorumEpochRequ
     host: "",
     port: 0,
   };
+}
+
+function isDefaultEndQuorumEpochRequestLeaderEndpoint(x: EndQuorumEpochRequestLeaderEndpoint): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readEndQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): EndQuorumEpochRequestLeaderEndpoint {
@@ -197,6 +225,13 @@ export function defaultEndQuorumEpochRequest(): EndQuorumEpochRequest {
     topics: [],
     leaderEndpoints: [],
   };
+}
+
+function isDefaultEndQuorumEpochRequest(x: EndQuorumEpochRequest): boolean {
+  return x.clusterId === null
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.leaderEndpoints !== null && x.leaderEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readEndQuorumEpochRequest(r: Reader, v: number): EndQuorumEpochRequest {
@@ -251,6 +286,12 @@ export function defaultEndQuorumEpochResponseTopicData(): EndQuorumEpochResponse
   };
 }
 
+function isDefaultEndQuorumEpochResponseTopicData(x: EndQuorumEpochResponseTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEndQuorumEpochResponseTopicData(r: Reader, v: number): EndQuorumEpochResponseTopicData {
   const flex = v >= 1;
   const x: EndQuorumEpochResponseTopicData = {
@@ -292,6 +333,14 @@ export function defaultEndQuorumEpochResponsePartitionData(): EndQuorumEpochResp
     leaderId: 0,
     leaderEpoch: 0,
   };
+}
+
+function isDefaultEndQuorumEpochResponsePartitionData(x: EndQuorumEpochResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readEndQuorumEpochResponsePartitionData(r: Reader, v: number): EndQuorumEpochResponsePartitionData {
@@ -339,6 +388,13 @@ export function defaultEndQuorumEpochResponseNodeEndpoint(): EndQuorumEpochRespo
   };
 }
 
+function isDefaultEndQuorumEpochResponseNodeEndpoint(x: EndQuorumEpochResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEndQuorumEpochResponseNodeEndpoint(r: Reader, v: number): EndQuorumEpochResponseNodeEndpoint {
   const x: EndQuorumEpochResponseNodeEndpoint = {
     nodeId: r.readInt32(),
@@ -380,6 +436,13 @@ export function defaultEndQuorumEpochResponse(): EndQuorumEpochResponse {
   };
 }
 
+function isDefaultEndQuorumEpochResponse(x: EndQuorumEpochResponse): boolean {
+  return x.errorCode === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEndQuorumEpochResponse(r: Reader, v: number): EndQuorumEpochResponse {
   const flex = v >= 1;
   const x: EndQuorumEpochResponse = {
@@ -414,8 +477,8 @@ function writeEndQuorumEpochResponse(w: Writer, v: number, x: EndQuorumEpochResp
   writeArray(w, flex, false, x.topics, (w: Writer, e: EndQuorumEpochResponseTopicData) => writeEndQuorumEpochResponseTopicData(w, v, e), 'EndQuorumEpochResponse.Topics');
   if (!(v >= 1)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('EndQuorumEpochResponse.NodeEndpoints', v); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: EndQuorumEpochResponseNodeEndpoint) => writeEndQuorumEpochResponseNodeEndpoint(w, v, e), 'EndQuorumEpochResponse.NodeEndpoints'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: EndQuorumEpochResponseNodeEndpoint) => writeEndQuorumEpochResponseNodeEndpoint(w, v, e), 'EndQuorumEpochResponse.NodeEndpoints'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -24,6 +24,12 @@ export function defaultDescribeQuorumRequestTopicData(): DescribeQuorumRequestTo
   };
 }
 
+function isDefaultDescribeQuorumRequestTopicData(x: DescribeQuorumRequestTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuorumRequestTopicData {
   const x: DescribeQuorumRequestTopicData = {
     topicName: r.readCompactString(),
@@ -59,6 +65,11 @@ export function defaultDescribeQuorumRequestPartitionData(): DescribeQuorumReque
   };
 }
 
+function isDefaultDescribeQuorumRequestPartitionData(x: DescribeQuorumRequestPartitionData): boolean {
+  return x.partitionIndex === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQuorumRequestPartitionData {
   const x: DescribeQuorumRequestPartitionData = {
     partitionIndex: r.readInt32(),
@@ -90,6 +101,11 @@ export function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
   return {
     topics: [],
   };
+}
+
+function isDefaultDescribeQuorumRequest(x: DescribeQuorumRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeQuorumRequest(r: Reader, v: number): DescribeQuorumRequest {
@@ -136,6 +152,12 @@ export function defaultDescribeQuorumResponseTopicData(): DescribeQuorumResponse
     topicName: "",
     partitions: [],
   };
+}
+
+function isDefaultDescribeQuorumResponseTopicData(x: DescribeQuorumResponseTopicData): boolean {
+  return x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuorumResponseTopicData {
@@ -185,6 +207,18 @@ export function defaultDescribeQuorumResponsePartitionData(): DescribeQuorumResp
     currentVoters: [],
     observers: [],
   };
+}
+
+function isDefaultDescribeQuorumResponsePartitionData(x: DescribeQuorumResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && x.highWatermark === 0n
+    && (x.currentVoters !== null && x.currentVoters.length === 0)
+    && (x.observers !== null && x.observers.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeQuorumResponsePartitionData(r: Reader, v: number): DescribeQuorumResponsePartitionData {
@@ -242,6 +276,15 @@ export function defaultDescribeQuorumResponseReplicaState(): DescribeQuorumRespo
   };
 }
 
+function isDefaultDescribeQuorumResponseReplicaState(x: DescribeQuorumResponseReplicaState): boolean {
+  return x.replicaId === 0
+    && x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.logEndOffset === 0n
+    && x.lastFetchTimestamp === -1n
+    && x.lastCaughtUpTimestamp === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQuorumResponseReplicaState {
   const x: DescribeQuorumResponseReplicaState = {
     replicaId: r.readInt32(),
@@ -286,6 +329,12 @@ export function defaultDescribeQuorumResponseNode(): DescribeQuorumResponseNode 
   };
 }
 
+function isDefaultDescribeQuorumResponseNode(x: DescribeQuorumResponseNode): boolean {
+  return x.nodeId === 0
+    && (x.listeners !== null && x.listeners.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumResponseNode {
   const x: DescribeQuorumResponseNode = {
     nodeId: r.readInt32(),
@@ -323,6 +372,13 @@ export function defaultDescribeQuorumResponseListener(): DescribeQuorumResponseL
     host: "",
     port: 0,
   };
+}
+
+function isDefaultDescribeQuorumResponseListener(x: DescribeQuorumResponseListener): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuorumResponseListener {
@@ -366,6 +422,14 @@ export function defaultDescribeQuorumResponse(): DescribeQuorumResponse {
     topics: [],
     nodes: [],
   };
+}
+
+function isDefaultDescribeQuorumResponse(x: DescribeQuorumResponse): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.nodes !== null && x.nodes.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumResponse {

@@ -28,6 +28,13 @@ export function defaultAlterPartitionRequestTopicData(): AlterPartitionRequestTo
   };
 }
 
+function isDefaultAlterPartitionRequestTopicData(x: AlterPartitionRequestTopicData): boolean {
+  return x.topicName === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionRequestTopicData(r: Reader, v: number): AlterPartitionRequestTopicData {
   const x: AlterPartitionRequestTopicData = {
     topicName: v <= 1 ? r.readCompactString() : "",
@@ -73,6 +80,16 @@ export function defaultAlterPartitionRequestPartitionData(): AlterPartitionReque
     leaderRecoveryState: 0,
     partitionEpoch: 0,
   };
+}
+
+function isDefaultAlterPartitionRequestPartitionData(x: AlterPartitionRequestPartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.leaderEpoch === 0
+    && (x.newIsr !== null && x.newIsr.length === 0)
+    && (x.newIsrWithEpochs !== null && x.newIsrWithEpochs.length === 0)
+    && x.leaderRecoveryState === 0
+    && x.partitionEpoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPartitionRequestPartitionData {
@@ -123,6 +140,12 @@ export function defaultAlterPartitionRequestBrokerState(): AlterPartitionRequest
   };
 }
 
+function isDefaultAlterPartitionRequestBrokerState(x: AlterPartitionRequestBrokerState): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionRequestBrokerState(r: Reader, v: number): AlterPartitionRequestBrokerState {
   const x: AlterPartitionRequestBrokerState = {
     brokerId: r.readInt32(),
@@ -160,6 +183,13 @@ export function defaultAlterPartitionRequest(): AlterPartitionRequest {
     brokerEpoch: -1n,
     topics: [],
   };
+}
+
+function isDefaultAlterPartitionRequest(x: AlterPartitionRequest): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterPartitionRequest(r: Reader, v: number): AlterPartitionRequest {
@@ -214,6 +244,13 @@ export function defaultAlterPartitionResponseTopicData(): AlterPartitionResponse
   };
 }
 
+function isDefaultAlterPartitionResponseTopicData(x: AlterPartitionResponseTopicData): boolean {
+  return x.topicName === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionResponseTopicData(r: Reader, v: number): AlterPartitionResponseTopicData {
   const x: AlterPartitionResponseTopicData = {
     topicName: v <= 1 ? r.readCompactString() : "",
@@ -263,6 +300,17 @@ export function defaultAlterPartitionResponsePartitionData(): AlterPartitionResp
   };
 }
 
+function isDefaultAlterPartitionResponsePartitionData(x: AlterPartitionResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === 0
+    && (x.isr !== null && x.isr.length === 0)
+    && x.leaderRecoveryState === 0
+    && x.partitionEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAlterPartitionResponsePartitionData(r: Reader, v: number): AlterPartitionResponsePartitionData {
   const x: AlterPartitionResponsePartitionData = {
     partitionIndex: r.readInt32(),
@@ -310,6 +358,13 @@ export function defaultAlterPartitionResponse(): AlterPartitionResponse {
     errorCode: 0,
     topics: [],
   };
+}
+
+function isDefaultAlterPartitionResponse(x: AlterPartitionResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAlterPartitionResponse(r: Reader, v: number): AlterPartitionResponse {

@@ -28,6 +28,14 @@ export function defaultUpdateFeaturesRequestFeatureUpdateKey(): UpdateFeaturesRe
   };
 }
 
+function isDefaultUpdateFeaturesRequestFeatureUpdateKey(x: UpdateFeaturesRequestFeatureUpdateKey): boolean {
+  return x.feature === ""
+    && x.maxVersionLevel === 0
+    && x.allowDowngrade === false
+    && x.upgradeType === 1
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): UpdateFeaturesRequestFeatureUpdateKey {
   const x: UpdateFeaturesRequestFeatureUpdateKey = {
     feature: r.readCompactString(),
@@ -71,6 +79,13 @@ export function defaultUpdateFeaturesRequest(): UpdateFeaturesRequest {
     featureUpdates: [],
     validateOnly: false,
   };
+}
+
+function isDefaultUpdateFeaturesRequest(x: UpdateFeaturesRequest): boolean {
+  return x.timeoutMs === 60000
+    && (x.featureUpdates !== null && x.featureUpdates.length === 0)
+    && x.validateOnly === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesRequest {
@@ -126,6 +141,13 @@ export function defaultUpdateFeaturesResponseUpdatableFeatureResult(): UpdateFea
   };
 }
 
+function isDefaultUpdateFeaturesResponseUpdatableFeatureResult(x: UpdateFeaturesResponseUpdatableFeatureResult): boolean {
+  return x.feature === ""
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateFeaturesResponseUpdatableFeatureResult(r: Reader, v: number): UpdateFeaturesResponseUpdatableFeatureResult {
   const x: UpdateFeaturesResponseUpdatableFeatureResult = {
     feature: r.readCompactString(),
@@ -167,6 +189,14 @@ export function defaultUpdateFeaturesResponse(): UpdateFeaturesResponse {
     errorMessage: "",
     results: [],
   };
+}
+
+function isDefaultUpdateFeaturesResponse(x: UpdateFeaturesResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesResponse {

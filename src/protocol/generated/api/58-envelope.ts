@@ -23,6 +23,13 @@ export function defaultEnvelopeRequest(): EnvelopeRequest {
   };
 }
 
+function isDefaultEnvelopeRequest(x: EnvelopeRequest): boolean {
+  return (x.requestData !== null && x.requestData.length === 0)
+    && (x.requestPrincipal !== null && x.requestPrincipal.length === 0)
+    && (x.clientHostAddress !== null && x.clientHostAddress.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readEnvelopeRequest(r: Reader, v: number): EnvelopeRequest {
   const x: EnvelopeRequest = {
     requestData: r.readCompactBytes(),
@@ -71,6 +78,12 @@ export function defaultEnvelopeResponse(): EnvelopeResponse {
     responseData: null,
     errorCode: 0,
   };
+}
+
+function isDefaultEnvelopeResponse(x: EnvelopeResponse): boolean {
+  return x.responseData === null
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readEnvelopeResponse(r: Reader, v: number): EnvelopeResponse {

@@ -11,7 +11,6 @@ import {
   taggedFieldEnd,
   checkTaggedFieldConsumed,
   writeTaggedFields,
-  isDefaultValue,
   absentFieldError,
 } from '../../primitives/codec-helpers.js';
 
@@ -26,6 +25,12 @@ export function defaultFetchSnapshotRequestTopicSnapshot(): FetchSnapshotRequest
     name: "",
     partitions: [],
   };
+}
+
+function isDefaultFetchSnapshotRequestTopicSnapshot(x: FetchSnapshotRequestTopicSnapshot): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchSnapshotRequestTopicSnapshot(r: Reader, v: number): FetchSnapshotRequestTopicSnapshot {
@@ -71,6 +76,15 @@ export function defaultFetchSnapshotRequestPartitionSnapshot(): FetchSnapshotReq
   };
 }
 
+function isDefaultFetchSnapshotRequestPartitionSnapshot(x: FetchSnapshotRequestPartitionSnapshot): boolean {
+  return x.partition === 0
+    && x.currentLeaderEpoch === 0
+    && isDefaultFetchSnapshotRequestSnapshotId(x.snapshotId)
+    && x.position === 0n
+    && x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchSnapshotRequestPartitionSnapshot(r: Reader, v: number): FetchSnapshotRequestPartitionSnapshot {
   const x: FetchSnapshotRequestPartitionSnapshot = {
     partition: r.readInt32(),
@@ -106,8 +120,8 @@ function writeFetchSnapshotRequestPartitionSnapshot(w: Writer, v: number, x: Fet
   writeFetchSnapshotRequestSnapshotId(w, v, checkNotNull(x.snapshotId, 'FetchSnapshotRequest.SnapshotId'));
   w.writeInt64(x.position);
   if (true) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !(x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA')) tags.push([0, (w) => { w.writeUuid(x.replicaDirectoryId); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !(x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA')) (tags ??= []).push([0, (w) => { w.writeUuid(x.replicaDirectoryId); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -123,6 +137,12 @@ export function defaultFetchSnapshotRequestSnapshotId(): FetchSnapshotRequestSna
     endOffset: 0n,
     epoch: 0,
   };
+}
+
+function isDefaultFetchSnapshotRequestSnapshotId(x: FetchSnapshotRequestSnapshotId): boolean {
+  return x.endOffset === 0n
+    && x.epoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchSnapshotRequestSnapshotId(r: Reader, v: number): FetchSnapshotRequestSnapshotId {
@@ -166,6 +186,14 @@ export function defaultFetchSnapshotRequest(): FetchSnapshotRequest {
   };
 }
 
+function isDefaultFetchSnapshotRequest(x: FetchSnapshotRequest): boolean {
+  return x.clusterId === null
+    && x.replicaId === -1
+    && x.maxBytes === 2147483647
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchSnapshotRequest(r: Reader, v: number): FetchSnapshotRequest {
   const x: FetchSnapshotRequest = {
     clusterId: null,
@@ -199,8 +227,8 @@ function writeFetchSnapshotRequest(w: Writer, v: number, x: FetchSnapshotRequest
   w.writeInt32(x.maxBytes);
   writeArray(w, true, false, x.topics, (w: Writer, e: FetchSnapshotRequestTopicSnapshot) => writeFetchSnapshotRequestTopicSnapshot(w, v, e), 'FetchSnapshotRequest.Topics');
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.clusterId === null)) tags.push([0, (w) => { w.writeCompactNullableString(x.clusterId); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.clusterId === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.clusterId); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -227,6 +255,12 @@ export function defaultFetchSnapshotResponseTopicSnapshot(): FetchSnapshotRespon
     name: "",
     partitions: [],
   };
+}
+
+function isDefaultFetchSnapshotResponseTopicSnapshot(x: FetchSnapshotResponseTopicSnapshot): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchSnapshotResponseTopicSnapshot(r: Reader, v: number): FetchSnapshotResponseTopicSnapshot {
@@ -276,6 +310,17 @@ export function defaultFetchSnapshotResponsePartitionSnapshot(): FetchSnapshotRe
   };
 }
 
+function isDefaultFetchSnapshotResponsePartitionSnapshot(x: FetchSnapshotResponsePartitionSnapshot): boolean {
+  return x.index === 0
+    && x.errorCode === 0
+    && isDefaultFetchSnapshotResponseSnapshotId(x.snapshotId)
+    && isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x.currentLeader)
+    && x.size === 0n
+    && x.position === 0n
+    && x.unalignedRecords === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): FetchSnapshotResponsePartitionSnapshot {
   const x: FetchSnapshotResponsePartitionSnapshot = {
     index: r.readInt32(),
@@ -315,8 +360,8 @@ function writeFetchSnapshotResponsePartitionSnapshot(w: Writer, v: number, x: Fe
   w.writeInt64(x.position);
   w.writeCompactBytes(checkNotNull(x.unalignedRecords, 'FetchSnapshotResponse.UnalignedRecords'));
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(isDefaultValue(x.currentLeader, defaultFetchSnapshotResponseLeaderIdAndEpoch()))) tags.push([0, (w) => { writeFetchSnapshotResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'FetchSnapshotResponse.CurrentLeader')); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x.currentLeader))) (tags ??= []).push([0, (w) => { writeFetchSnapshotResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'FetchSnapshotResponse.CurrentLeader')); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -332,6 +377,12 @@ export function defaultFetchSnapshotResponseSnapshotId(): FetchSnapshotResponseS
     endOffset: 0n,
     epoch: 0,
   };
+}
+
+function isDefaultFetchSnapshotResponseSnapshotId(x: FetchSnapshotResponseSnapshotId): boolean {
+  return x.endOffset === 0n
+    && x.epoch === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchSnapshotResponseSnapshotId(r: Reader, v: number): FetchSnapshotResponseSnapshotId {
@@ -371,6 +422,12 @@ export function defaultFetchSnapshotResponseLeaderIdAndEpoch(): FetchSnapshotRes
   };
 }
 
+function isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x: FetchSnapshotResponseLeaderIdAndEpoch): boolean {
+  return x.leaderId === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchSnapshotResponseLeaderIdAndEpoch(r: Reader, v: number): FetchSnapshotResponseLeaderIdAndEpoch {
   const x: FetchSnapshotResponseLeaderIdAndEpoch = {
     leaderId: r.readInt32(),
@@ -408,6 +465,13 @@ export function defaultFetchSnapshotResponseNodeEndpoint(): FetchSnapshotRespons
     host: "",
     port: 0,
   };
+}
+
+function isDefaultFetchSnapshotResponseNodeEndpoint(x: FetchSnapshotResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readFetchSnapshotResponseNodeEndpoint(r: Reader, v: number): FetchSnapshotResponseNodeEndpoint {
@@ -453,6 +517,14 @@ export function defaultFetchSnapshotResponse(): FetchSnapshotResponse {
   };
 }
 
+function isDefaultFetchSnapshotResponse(x: FetchSnapshotResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFetchSnapshotResponse(r: Reader, v: number): FetchSnapshotResponse {
   const x: FetchSnapshotResponse = {
     throttleTimeMs: r.readInt32(),
@@ -487,8 +559,8 @@ function writeFetchSnapshotResponse(w: Writer, v: number, x: FetchSnapshotRespon
   writeArray(w, true, false, x.topics, (w: Writer, e: FetchSnapshotResponseTopicSnapshot) => writeFetchSnapshotResponseTopicSnapshot(w, v, e), 'FetchSnapshotResponse.Topics');
   if (!(v >= 1)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('FetchSnapshotResponse.NodeEndpoints', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: FetchSnapshotResponseNodeEndpoint) => writeFetchSnapshotResponseNodeEndpoint(w, v, e), 'FetchSnapshotResponse.NodeEndpoints'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: FetchSnapshotResponseNodeEndpoint) => writeFetchSnapshotResponseNodeEndpoint(w, v, e), 'FetchSnapshotResponse.NodeEndpoints'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

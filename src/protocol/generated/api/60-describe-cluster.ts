@@ -24,6 +24,12 @@ export function defaultDescribeClusterRequest(): DescribeClusterRequest {
   };
 }
 
+function isDefaultDescribeClusterRequest(x: DescribeClusterRequest): boolean {
+  return x.includeClusterAuthorizedOperations === false
+    && x.endpointType === 1
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeClusterRequest(r: Reader, v: number): DescribeClusterRequest {
   const x: DescribeClusterRequest = {
     includeClusterAuthorizedOperations: r.readBool(),
@@ -77,6 +83,14 @@ export function defaultDescribeClusterResponseDescribeClusterBroker(): DescribeC
   };
 }
 
+function isDefaultDescribeClusterResponseDescribeClusterBroker(x: DescribeClusterResponseDescribeClusterBroker): boolean {
+  return x.brokerId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.rack === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeClusterResponseDescribeClusterBroker(r: Reader, v: number): DescribeClusterResponseDescribeClusterBroker {
   const x: DescribeClusterResponseDescribeClusterBroker = {
     brokerId: r.readInt32(),
@@ -128,6 +142,18 @@ export function defaultDescribeClusterResponse(): DescribeClusterResponse {
     brokers: [],
     clusterAuthorizedOperations: -2147483648,
   };
+}
+
+function isDefaultDescribeClusterResponse(x: DescribeClusterResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && x.endpointType === 1
+    && x.clusterId === ""
+    && x.controllerId === -1
+    && (x.brokers !== null && x.brokers.length === 0)
+    && x.clusterAuthorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeClusterResponse(r: Reader, v: number): DescribeClusterResponse {

@@ -25,6 +25,12 @@ export function defaultDescribeProducersRequestTopicRequest(): DescribeProducers
   };
 }
 
+function isDefaultDescribeProducersRequestTopicRequest(x: DescribeProducersRequestTopicRequest): boolean {
+  return x.name === ""
+    && (x.partitionIndexes !== null && x.partitionIndexes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeProducersRequestTopicRequest(r: Reader, v: number): DescribeProducersRequestTopicRequest {
   const x: DescribeProducersRequestTopicRequest = {
     name: r.readCompactString(),
@@ -58,6 +64,11 @@ export function defaultDescribeProducersRequest(): DescribeProducersRequest {
   return {
     topics: [],
   };
+}
+
+function isDefaultDescribeProducersRequest(x: DescribeProducersRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeProducersRequest(r: Reader, v: number): DescribeProducersRequest {
@@ -106,6 +117,12 @@ export function defaultDescribeProducersResponseTopicResponse(): DescribeProduce
   };
 }
 
+function isDefaultDescribeProducersResponseTopicResponse(x: DescribeProducersResponseTopicResponse): boolean {
+  return x.name === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeProducersResponseTopicResponse(r: Reader, v: number): DescribeProducersResponseTopicResponse {
   const x: DescribeProducersResponseTopicResponse = {
     name: r.readCompactString(),
@@ -145,6 +162,14 @@ export function defaultDescribeProducersResponsePartitionResponse(): DescribePro
     errorMessage: null,
     activeProducers: [],
   };
+}
+
+function isDefaultDescribeProducersResponsePartitionResponse(x: DescribeProducersResponsePartitionResponse): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && (x.activeProducers !== null && x.activeProducers.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeProducersResponsePartitionResponse(r: Reader, v: number): DescribeProducersResponsePartitionResponse {
@@ -196,6 +221,16 @@ export function defaultDescribeProducersResponseProducerState(): DescribeProduce
   };
 }
 
+function isDefaultDescribeProducersResponseProducerState(x: DescribeProducersResponseProducerState): boolean {
+  return x.producerId === 0n
+    && x.producerEpoch === 0
+    && x.lastSequence === -1
+    && x.lastTimestamp === -1n
+    && x.coordinatorEpoch === 0
+    && x.currentTxnStartOffset === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeProducersResponseProducerState(r: Reader, v: number): DescribeProducersResponseProducerState {
   const x: DescribeProducersResponseProducerState = {
     producerId: r.readInt64(),
@@ -239,6 +274,12 @@ export function defaultDescribeProducersResponse(): DescribeProducersResponse {
     throttleTimeMs: 0,
     topics: [],
   };
+}
+
+function isDefaultDescribeProducersResponse(x: DescribeProducersResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeProducersResponse(r: Reader, v: number): DescribeProducersResponse {

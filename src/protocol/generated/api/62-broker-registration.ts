@@ -30,6 +30,14 @@ export function defaultBrokerRegistrationRequestListener(): BrokerRegistrationRe
   };
 }
 
+function isDefaultBrokerRegistrationRequestListener(x: BrokerRegistrationRequestListener): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && x.securityProtocol === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBrokerRegistrationRequestListener(r: Reader, v: number): BrokerRegistrationRequestListener {
   const x: BrokerRegistrationRequestListener = {
     name: r.readCompactString(),
@@ -71,6 +79,13 @@ export function defaultBrokerRegistrationRequestFeature(): BrokerRegistrationReq
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   };
+}
+
+function isDefaultBrokerRegistrationRequestFeature(x: BrokerRegistrationRequestFeature): boolean {
+  return x.name === ""
+    && x.minSupportedVersion === 0
+    && x.maxSupportedVersion === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBrokerRegistrationRequestFeature(r: Reader, v: number): BrokerRegistrationRequestFeature {
@@ -124,6 +139,19 @@ export function defaultBrokerRegistrationRequest(): BrokerRegistrationRequest {
     logDirs: [],
     previousBrokerEpoch: -1n,
   };
+}
+
+function isDefaultBrokerRegistrationRequest(x: BrokerRegistrationRequest): boolean {
+  return x.brokerId === 0
+    && x.clusterId === ""
+    && x.incarnationId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.listeners !== null && x.listeners.length === 0)
+    && (x.features !== null && x.features.length === 0)
+    && x.rack === ""
+    && x.isMigratingZkBroker === false
+    && (x.logDirs !== null && x.logDirs.length === 0)
+    && x.previousBrokerEpoch === -1n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistrationRequest {
@@ -189,6 +217,13 @@ export function defaultBrokerRegistrationResponse(): BrokerRegistrationResponse 
     errorCode: 0,
     brokerEpoch: -1n,
   };
+}
+
+function isDefaultBrokerRegistrationResponse(x: BrokerRegistrationResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.brokerEpoch === -1n
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBrokerRegistrationResponse(r: Reader, v: number): BrokerRegistrationResponse {

@@ -36,6 +36,16 @@ export function defaultBrokerHeartbeatRequest(): BrokerHeartbeatRequest {
   };
 }
 
+function isDefaultBrokerHeartbeatRequest(x: BrokerHeartbeatRequest): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && x.currentMetadataOffset === 0n
+    && x.wantFence === false
+    && x.wantShutDown === false
+    && (x.offlineLogDirs !== null && x.offlineLogDirs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequest {
   const x: BrokerHeartbeatRequest = {
     brokerId: r.readInt32(),
@@ -74,8 +84,8 @@ function writeBrokerHeartbeatRequest(w: Writer, v: number, x: BrokerHeartbeatReq
   w.writeBool(x.wantShutDown);
   if (!(v >= 1)) { if (!((x.offlineLogDirs !== null && x.offlineLogDirs.length === 0))) throw absentFieldError('BrokerHeartbeatRequest.OfflineLogDirs', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !((x.offlineLogDirs !== null && x.offlineLogDirs.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.offlineLogDirs, writeUuidElem, 'BrokerHeartbeatRequest.OfflineLogDirs'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !((x.offlineLogDirs !== null && x.offlineLogDirs.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.offlineLogDirs, writeUuidElem, 'BrokerHeartbeatRequest.OfflineLogDirs'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
@@ -108,6 +118,15 @@ export function defaultBrokerHeartbeatResponse(): BrokerHeartbeatResponse {
     isFenced: true,
     shouldShutDown: false,
   };
+}
+
+function isDefaultBrokerHeartbeatResponse(x: BrokerHeartbeatResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.isCaughtUp === false
+    && x.isFenced === true
+    && x.shouldShutDown === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readBrokerHeartbeatResponse(r: Reader, v: number): BrokerHeartbeatResponse {

@@ -18,6 +18,11 @@ export function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
   };
 }
 
+function isDefaultUnregisterBrokerRequest(x: UnregisterBrokerRequest): boolean {
+  return x.brokerId === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequest {
   const x: UnregisterBrokerRequest = {
     brokerId: r.readInt32(),
@@ -64,6 +69,13 @@ export function defaultUnregisterBrokerResponse(): UnregisterBrokerResponse {
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultUnregisterBrokerResponse(x: UnregisterBrokerResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUnregisterBrokerResponse(r: Reader, v: number): UnregisterBrokerResponse {

@@ -25,6 +25,11 @@ export function defaultDescribeTransactionsRequest(): DescribeTransactionsReques
   };
 }
 
+function isDefaultDescribeTransactionsRequest(x: DescribeTransactionsRequest): boolean {
+  return (x.transactionalIds !== null && x.transactionalIds.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeTransactionsRequest(r: Reader, v: number): DescribeTransactionsRequest {
   const x: DescribeTransactionsRequest = {
     transactionalIds: readArray(r, true, readCompactStringElem, 'DescribeTransactionsRequest.TransactionalIds'),
@@ -83,6 +88,18 @@ export function defaultDescribeTransactionsResponseTransactionState(): DescribeT
   };
 }
 
+function isDefaultDescribeTransactionsResponseTransactionState(x: DescribeTransactionsResponseTransactionState): boolean {
+  return x.errorCode === 0
+    && x.transactionalId === ""
+    && x.transactionState === ""
+    && x.transactionTimeoutMs === 0
+    && x.transactionStartTimeMs === 0n
+    && x.producerId === 0n
+    && x.producerEpoch === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeTransactionsResponseTransactionState(r: Reader, v: number): DescribeTransactionsResponseTransactionState {
   const x: DescribeTransactionsResponseTransactionState = {
     errorCode: r.readInt16(),
@@ -132,6 +149,12 @@ export function defaultDescribeTransactionsResponseTopicData(): DescribeTransact
   };
 }
 
+function isDefaultDescribeTransactionsResponseTopicData(x: DescribeTransactionsResponseTopicData): boolean {
+  return x.topic === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeTransactionsResponseTopicData(r: Reader, v: number): DescribeTransactionsResponseTopicData {
   const x: DescribeTransactionsResponseTopicData = {
     topic: r.readCompactString(),
@@ -167,6 +190,12 @@ export function defaultDescribeTransactionsResponse(): DescribeTransactionsRespo
     throttleTimeMs: 0,
     transactionStates: [],
   };
+}
+
+function isDefaultDescribeTransactionsResponse(x: DescribeTransactionsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.transactionStates !== null && x.transactionStates.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeTransactionsResponse(r: Reader, v: number): DescribeTransactionsResponse {

@@ -30,6 +30,13 @@ export function defaultListTransactionsRequest(): ListTransactionsRequest {
   };
 }
 
+function isDefaultListTransactionsRequest(x: ListTransactionsRequest): boolean {
+  return (x.stateFilters !== null && x.stateFilters.length === 0)
+    && (x.producerIdFilters !== null && x.producerIdFilters.length === 0)
+    && x.durationFilter === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListTransactionsRequest(r: Reader, v: number): ListTransactionsRequest {
   const x: ListTransactionsRequest = {
     stateFilters: readArray(r, true, readCompactStringElem, 'ListTransactionsRequest.StateFilters'),
@@ -83,6 +90,13 @@ export function defaultListTransactionsResponseTransactionState(): ListTransacti
   };
 }
 
+function isDefaultListTransactionsResponseTransactionState(x: ListTransactionsResponseTransactionState): boolean {
+  return x.transactionalId === ""
+    && x.producerId === 0n
+    && x.transactionState === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListTransactionsResponseTransactionState(r: Reader, v: number): ListTransactionsResponseTransactionState {
   const x: ListTransactionsResponseTransactionState = {
     transactionalId: r.readCompactString(),
@@ -124,6 +138,14 @@ export function defaultListTransactionsResponse(): ListTransactionsResponse {
     unknownStateFilters: [],
     transactionStates: [],
   };
+}
+
+function isDefaultListTransactionsResponse(x: ListTransactionsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.unknownStateFilters !== null && x.unknownStateFilters.length === 0)
+    && (x.transactionStates !== null && x.transactionStates.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListTransactionsResponse(r: Reader, v: number): ListTransactionsResponse {

@@ -20,6 +20,12 @@ export function defaultAllocateProducerIdsRequest(): AllocateProducerIdsRequest 
   };
 }
 
+function isDefaultAllocateProducerIdsRequest(x: AllocateProducerIdsRequest): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAllocateProducerIdsRequest(r: Reader, v: number): AllocateProducerIdsRequest {
   const x: AllocateProducerIdsRequest = {
     brokerId: r.readInt32(),
@@ -70,6 +76,14 @@ export function defaultAllocateProducerIdsResponse(): AllocateProducerIdsRespons
     producerIdStart: 0n,
     producerIdLen: 0,
   };
+}
+
+function isDefaultAllocateProducerIdsResponse(x: AllocateProducerIdsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.producerIdStart === 0n
+    && x.producerIdLen === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAllocateProducerIdsResponse(r: Reader, v: number): AllocateProducerIdsResponse {

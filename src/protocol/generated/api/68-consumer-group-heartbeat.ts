@@ -29,6 +29,12 @@ export function defaultConsumerGroupHeartbeatRequestTopicPartitions(): ConsumerG
   };
 }
 
+function isDefaultConsumerGroupHeartbeatRequestTopicPartitions(x: ConsumerGroupHeartbeatRequestTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, v: number): ConsumerGroupHeartbeatRequestTopicPartitions {
   const x: ConsumerGroupHeartbeatRequestTopicPartitions = {
     topicId: r.readUuid(),
@@ -80,6 +86,20 @@ export function defaultConsumerGroupHeartbeatRequest(): ConsumerGroupHeartbeatRe
     serverAssignor: null,
     topicPartitions: null,
   };
+}
+
+function isDefaultConsumerGroupHeartbeatRequest(x: ConsumerGroupHeartbeatRequest): boolean {
+  return x.groupId === ""
+    && x.memberId === ""
+    && x.memberEpoch === 0
+    && x.instanceId === null
+    && x.rackId === null
+    && x.rebalanceTimeoutMs === -1
+    && x.subscribedTopicNames === null
+    && x.subscribedTopicRegex === null
+    && x.serverAssignor === null
+    && x.topicPartitions === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGroupHeartbeatRequest {
@@ -145,6 +165,11 @@ export function defaultConsumerGroupHeartbeatResponseAssignment(): ConsumerGroup
   };
 }
 
+function isDefaultConsumerGroupHeartbeatResponseAssignment(x: ConsumerGroupHeartbeatResponseAssignment): boolean {
+  return (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): ConsumerGroupHeartbeatResponseAssignment {
   const x: ConsumerGroupHeartbeatResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readConsumerGroupHeartbeatResponseTopicPartitions(r, v), 'ConsumerGroupHeartbeatResponse.TopicPartitions'),
@@ -178,6 +203,12 @@ export function defaultConsumerGroupHeartbeatResponseTopicPartitions(): Consumer
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultConsumerGroupHeartbeatResponseTopicPartitions(x: ConsumerGroupHeartbeatResponseTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): ConsumerGroupHeartbeatResponseTopicPartitions {
@@ -225,6 +256,17 @@ export function defaultConsumerGroupHeartbeatResponse(): ConsumerGroupHeartbeatR
     heartbeatIntervalMs: 0,
     assignment: null,
   };
+}
+
+function isDefaultConsumerGroupHeartbeatResponse(x: ConsumerGroupHeartbeatResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && x.memberId === null
+    && x.memberEpoch === 0
+    && x.heartbeatIntervalMs === 0
+    && x.assignment === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGroupHeartbeatResponse {

@@ -27,6 +27,12 @@ export function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequ
   };
 }
 
+function isDefaultConsumerGroupDescribeRequest(x: ConsumerGroupDescribeRequest): boolean {
+  return (x.groupIds !== null && x.groupIds.length === 0)
+    && x.includeAuthorizedOperations === false
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDescribeRequest {
   const x: ConsumerGroupDescribeRequest = {
     groupIds: readArray(r, true, readCompactStringElem, 'ConsumerGroupDescribeRequest.GroupIds'),
@@ -87,6 +93,19 @@ export function defaultConsumerGroupDescribeResponseDescribedGroup(): ConsumerGr
     members: [],
     authorizedOperations: -2147483648,
   };
+}
+
+function isDefaultConsumerGroupDescribeResponseDescribedGroup(x: ConsumerGroupDescribeResponseDescribedGroup): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === null
+    && x.groupId === ""
+    && x.groupState === ""
+    && x.groupEpoch === 0
+    && x.assignmentEpoch === 0
+    && x.assignorName === ""
+    && (x.members !== null && x.members.length === 0)
+    && x.authorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number): ConsumerGroupDescribeResponseDescribedGroup {
@@ -156,6 +175,20 @@ export function defaultConsumerGroupDescribeResponseMember(): ConsumerGroupDescr
   };
 }
 
+function isDefaultConsumerGroupDescribeResponseMember(x: ConsumerGroupDescribeResponseMember): boolean {
+  return x.memberId === ""
+    && x.instanceId === null
+    && x.rackId === null
+    && x.memberEpoch === 0
+    && x.clientId === ""
+    && x.clientHost === ""
+    && (x.subscribedTopicNames !== null && x.subscribedTopicNames.length === 0)
+    && x.subscribedTopicRegex === null
+    && isDefaultConsumerGroupDescribeResponseAssignment(x.assignment)
+    && isDefaultConsumerGroupDescribeResponseAssignment(x.targetAssignment)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupDescribeResponseMember(r: Reader, v: number): ConsumerGroupDescribeResponseMember {
   const x: ConsumerGroupDescribeResponseMember = {
     memberId: r.readCompactString(),
@@ -207,6 +240,11 @@ export function defaultConsumerGroupDescribeResponseAssignment(): ConsumerGroupD
   };
 }
 
+function isDefaultConsumerGroupDescribeResponseAssignment(x: ConsumerGroupDescribeResponseAssignment): boolean {
+  return (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupDescribeResponseAssignment(r: Reader, v: number): ConsumerGroupDescribeResponseAssignment {
   const x: ConsumerGroupDescribeResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readConsumerGroupDescribeResponseTopicPartitions(r, v), 'ConsumerGroupDescribeResponse.TopicPartitions'),
@@ -242,6 +280,13 @@ export function defaultConsumerGroupDescribeResponseTopicPartitions(): ConsumerG
     topicName: "",
     partitions: [],
   };
+}
+
+function isDefaultConsumerGroupDescribeResponseTopicPartitions(x: ConsumerGroupDescribeResponseTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupDescribeResponseTopicPartitions(r: Reader, v: number): ConsumerGroupDescribeResponseTopicPartitions {
@@ -281,6 +326,12 @@ export function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeRes
     throttleTimeMs: 0,
     groups: [],
   };
+}
+
+function isDefaultConsumerGroupDescribeResponse(x: ConsumerGroupDescribeResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.groups !== null && x.groups.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupDescribeResponse {

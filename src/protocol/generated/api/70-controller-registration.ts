@@ -27,6 +27,14 @@ export function defaultControllerRegistrationRequestListener(): ControllerRegist
   };
 }
 
+function isDefaultControllerRegistrationRequestListener(x: ControllerRegistrationRequestListener): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && x.securityProtocol === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readControllerRegistrationRequestListener(r: Reader, v: number): ControllerRegistrationRequestListener {
   const x: ControllerRegistrationRequestListener = {
     name: r.readCompactString(),
@@ -68,6 +76,13 @@ export function defaultControllerRegistrationRequestFeature(): ControllerRegistr
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   };
+}
+
+function isDefaultControllerRegistrationRequestFeature(x: ControllerRegistrationRequestFeature): boolean {
+  return x.name === ""
+    && x.minSupportedVersion === 0
+    && x.maxSupportedVersion === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readControllerRegistrationRequestFeature(r: Reader, v: number): ControllerRegistrationRequestFeature {
@@ -113,6 +128,15 @@ export function defaultControllerRegistrationRequest(): ControllerRegistrationRe
     listeners: [],
     features: [],
   };
+}
+
+function isDefaultControllerRegistrationRequest(x: ControllerRegistrationRequest): boolean {
+  return x.controllerId === 0
+    && x.incarnationId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.zkMigrationReady === false
+    && (x.listeners !== null && x.listeners.length === 0)
+    && (x.features !== null && x.features.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readControllerRegistrationRequest(r: Reader, v: number): ControllerRegistrationRequest {
@@ -169,6 +193,13 @@ export function defaultControllerRegistrationResponse(): ControllerRegistrationR
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultControllerRegistrationResponse(x: ControllerRegistrationResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readControllerRegistrationResponse(r: Reader, v: number): ControllerRegistrationResponse {

@@ -24,6 +24,11 @@ export function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscript
   };
 }
 
+function isDefaultGetTelemetrySubscriptionsRequest(x: GetTelemetrySubscriptionsRequest): boolean {
+  return x.clientInstanceId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetrySubscriptionsRequest {
   const x: GetTelemetrySubscriptionsRequest = {
     clientInstanceId: r.readUuid(),
@@ -82,6 +87,19 @@ export function defaultGetTelemetrySubscriptionsResponse(): GetTelemetrySubscrip
     deltaTemporality: false,
     requestedMetrics: [],
   };
+}
+
+function isDefaultGetTelemetrySubscriptionsResponse(x: GetTelemetrySubscriptionsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.clientInstanceId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.subscriptionId === 0
+    && (x.acceptedCompressionTypes !== null && x.acceptedCompressionTypes.length === 0)
+    && x.pushIntervalMs === 0
+    && x.telemetryMaxBytes === 0
+    && x.deltaTemporality === false
+    && (x.requestedMetrics !== null && x.requestedMetrics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemetrySubscriptionsResponse {

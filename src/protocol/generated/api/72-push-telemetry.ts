@@ -27,6 +27,15 @@ export function defaultPushTelemetryRequest(): PushTelemetryRequest {
   };
 }
 
+function isDefaultPushTelemetryRequest(x: PushTelemetryRequest): boolean {
+  return x.clientInstanceId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.subscriptionId === 0
+    && x.terminating === false
+    && x.compressionType === 0
+    && (x.metrics !== null && x.metrics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readPushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest {
   const x: PushTelemetryRequest = {
     clientInstanceId: r.readUuid(),
@@ -79,6 +88,12 @@ export function defaultPushTelemetryResponse(): PushTelemetryResponse {
     throttleTimeMs: 0,
     errorCode: 0,
   };
+}
+
+function isDefaultPushTelemetryResponse(x: PushTelemetryResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readPushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse {

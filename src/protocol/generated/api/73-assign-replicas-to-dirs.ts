@@ -22,6 +22,12 @@ export function defaultAssignReplicasToDirsRequestDirectoryData(): AssignReplica
   };
 }
 
+function isDefaultAssignReplicasToDirsRequestDirectoryData(x: AssignReplicasToDirsRequestDirectoryData): boolean {
+  return x.id === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAssignReplicasToDirsRequestDirectoryData(r: Reader, v: number): AssignReplicasToDirsRequestDirectoryData {
   const x: AssignReplicasToDirsRequestDirectoryData = {
     id: r.readUuid(),
@@ -59,6 +65,12 @@ export function defaultAssignReplicasToDirsRequestTopicData(): AssignReplicasToD
   };
 }
 
+function isDefaultAssignReplicasToDirsRequestTopicData(x: AssignReplicasToDirsRequestTopicData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAssignReplicasToDirsRequestTopicData(r: Reader, v: number): AssignReplicasToDirsRequestTopicData {
   const x: AssignReplicasToDirsRequestTopicData = {
     topicId: r.readUuid(),
@@ -92,6 +104,11 @@ export function defaultAssignReplicasToDirsRequestPartitionData(): AssignReplica
   return {
     partitionIndex: 0,
   };
+}
+
+function isDefaultAssignReplicasToDirsRequestPartitionData(x: AssignReplicasToDirsRequestPartitionData): boolean {
+  return x.partitionIndex === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAssignReplicasToDirsRequestPartitionData(r: Reader, v: number): AssignReplicasToDirsRequestPartitionData {
@@ -129,6 +146,13 @@ export function defaultAssignReplicasToDirsRequest(): AssignReplicasToDirsReques
     brokerEpoch: -1n,
     directories: [],
   };
+}
+
+function isDefaultAssignReplicasToDirsRequest(x: AssignReplicasToDirsRequest): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && (x.directories !== null && x.directories.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAssignReplicasToDirsRequest(r: Reader, v: number): AssignReplicasToDirsRequest {
@@ -181,6 +205,12 @@ export function defaultAssignReplicasToDirsResponseDirectoryData(): AssignReplic
   };
 }
 
+function isDefaultAssignReplicasToDirsResponseDirectoryData(x: AssignReplicasToDirsResponseDirectoryData): boolean {
+  return x.id === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAssignReplicasToDirsResponseDirectoryData(r: Reader, v: number): AssignReplicasToDirsResponseDirectoryData {
   const x: AssignReplicasToDirsResponseDirectoryData = {
     id: r.readUuid(),
@@ -216,6 +246,12 @@ export function defaultAssignReplicasToDirsResponseTopicData(): AssignReplicasTo
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultAssignReplicasToDirsResponseTopicData(x: AssignReplicasToDirsResponseTopicData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAssignReplicasToDirsResponseTopicData(r: Reader, v: number): AssignReplicasToDirsResponseTopicData {
@@ -255,6 +291,12 @@ export function defaultAssignReplicasToDirsResponsePartitionData(): AssignReplic
   };
 }
 
+function isDefaultAssignReplicasToDirsResponsePartitionData(x: AssignReplicasToDirsResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAssignReplicasToDirsResponsePartitionData(r: Reader, v: number): AssignReplicasToDirsResponsePartitionData {
   const x: AssignReplicasToDirsResponsePartitionData = {
     partitionIndex: r.readInt32(),
@@ -292,6 +334,13 @@ export function defaultAssignReplicasToDirsResponse(): AssignReplicasToDirsRespo
     errorCode: 0,
     directories: [],
   };
+}
+
+function isDefaultAssignReplicasToDirsResponse(x: AssignReplicasToDirsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.directories !== null && x.directories.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAssignReplicasToDirsResponse(r: Reader, v: number): AssignReplicasToDirsResponse {

@@ -19,6 +19,10 @@ export function defaultListClientMetricsResourcesRequest(): ListClientMetricsRes
   };
 }
 
+function isDefaultListClientMetricsResourcesRequest(x: ListClientMetricsResourcesRequest): boolean {
+  return !x._unknownTaggedFields?.length;
+}
+
 function readListClientMetricsResourcesRequest(r: Reader, v: number): ListClientMetricsResourcesRequest {
   const x: ListClientMetricsResourcesRequest = {
   };
@@ -61,6 +65,11 @@ export function defaultListClientMetricsResourcesResponseClientMetricsResource()
   };
 }
 
+function isDefaultListClientMetricsResourcesResponseClientMetricsResource(x: ListClientMetricsResourcesResponseClientMetricsResource): boolean {
+  return x.name === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readListClientMetricsResourcesResponseClientMetricsResource(r: Reader, v: number): ListClientMetricsResourcesResponseClientMetricsResource {
   const x: ListClientMetricsResourcesResponseClientMetricsResource = {
     name: r.readCompactString(),
@@ -96,6 +105,13 @@ export function defaultListClientMetricsResourcesResponse(): ListClientMetricsRe
     errorCode: 0,
     clientMetricsResources: [],
   };
+}
+
+function isDefaultListClientMetricsResourcesResponse(x: ListClientMetricsResourcesResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && (x.clientMetricsResources !== null && x.clientMetricsResources.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readListClientMetricsResourcesResponse(r: Reader, v: number): ListClientMetricsResourcesResponse {

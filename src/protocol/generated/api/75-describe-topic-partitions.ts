@@ -24,6 +24,11 @@ export function defaultDescribeTopicPartitionsRequestTopicRequest(): DescribeTop
   };
 }
 
+function isDefaultDescribeTopicPartitionsRequestTopicRequest(x: DescribeTopicPartitionsRequestTopicRequest): boolean {
+  return x.name === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeTopicPartitionsRequestTopicRequest(r: Reader, v: number): DescribeTopicPartitionsRequestTopicRequest {
   const x: DescribeTopicPartitionsRequestTopicRequest = {
     name: r.readCompactString(),
@@ -57,6 +62,12 @@ export function defaultDescribeTopicPartitionsRequestCursor(): DescribeTopicPart
     topicName: "",
     partitionIndex: 0,
   };
+}
+
+function isDefaultDescribeTopicPartitionsRequestCursor(x: DescribeTopicPartitionsRequestCursor): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeTopicPartitionsRequestCursor(r: Reader, v: number): DescribeTopicPartitionsRequestCursor {
@@ -96,6 +107,13 @@ export function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitions
     responsePartitionLimit: 2000,
     cursor: null,
   };
+}
+
+function isDefaultDescribeTopicPartitionsRequest(x: DescribeTopicPartitionsRequest): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && x.responsePartitionLimit === 2000
+    && x.cursor === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeTopicPartitionsRequest(r: Reader, v: number): DescribeTopicPartitionsRequest {
@@ -154,6 +172,16 @@ export function defaultDescribeTopicPartitionsResponseDescribeTopicPartitionsRes
     partitions: [],
     topicAuthorizedOperations: -2147483648,
   };
+}
+
+function isDefaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(x: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic): boolean {
+  return x.errorCode === 0
+    && x.name === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.isInternal === false
+    && (x.partitions !== null && x.partitions.length === 0)
+    && x.topicAuthorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r: Reader, v: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
@@ -215,6 +243,19 @@ export function defaultDescribeTopicPartitionsResponseDescribeTopicPartitionsRes
   };
 }
 
+function isDefaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(x: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition): boolean {
+  return x.errorCode === 0
+    && x.partitionIndex === 0
+    && x.leaderId === 0
+    && x.leaderEpoch === -1
+    && (x.replicaNodes !== null && x.replicaNodes.length === 0)
+    && (x.isrNodes !== null && x.isrNodes.length === 0)
+    && x.eligibleLeaderReplicas === null
+    && x.lastKnownElr === null
+    && (x.offlineReplicas !== null && x.offlineReplicas.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
   const x: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition = {
     errorCode: r.readInt16(),
@@ -266,6 +307,12 @@ export function defaultDescribeTopicPartitionsResponseCursor(): DescribeTopicPar
   };
 }
 
+function isDefaultDescribeTopicPartitionsResponseCursor(x: DescribeTopicPartitionsResponseCursor): boolean {
+  return x.topicName === ""
+    && x.partitionIndex === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDescribeTopicPartitionsResponseCursor(r: Reader, v: number): DescribeTopicPartitionsResponseCursor {
   const x: DescribeTopicPartitionsResponseCursor = {
     topicName: r.readCompactString(),
@@ -303,6 +350,13 @@ export function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartition
     topics: [],
     nextCursor: null,
   };
+}
+
+function isDefaultDescribeTopicPartitionsResponse(x: DescribeTopicPartitionsResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && x.nextCursor === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopicPartitionsResponse {

@@ -34,6 +34,15 @@ export function defaultShareGroupHeartbeatRequest(): ShareGroupHeartbeatRequest 
   };
 }
 
+function isDefaultShareGroupHeartbeatRequest(x: ShareGroupHeartbeatRequest): boolean {
+  return x.groupId === ""
+    && x.memberId === ""
+    && x.memberEpoch === 0
+    && x.rackId === null
+    && x.subscribedTopicNames === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbeatRequest {
   const x: ShareGroupHeartbeatRequest = {
     groupId: r.readCompactString(),
@@ -86,6 +95,11 @@ export function defaultShareGroupHeartbeatResponseAssignment(): ShareGroupHeartb
   };
 }
 
+function isDefaultShareGroupHeartbeatResponseAssignment(x: ShareGroupHeartbeatResponseAssignment): boolean {
+  return (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareGroupHeartbeatResponseAssignment {
   const x: ShareGroupHeartbeatResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readShareGroupHeartbeatResponseTopicPartitions(r, v), 'ShareGroupHeartbeatResponse.TopicPartitions'),
@@ -119,6 +133,12 @@ export function defaultShareGroupHeartbeatResponseTopicPartitions(): ShareGroupH
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultShareGroupHeartbeatResponseTopicPartitions(x: ShareGroupHeartbeatResponseTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): ShareGroupHeartbeatResponseTopicPartitions {
@@ -166,6 +186,17 @@ export function defaultShareGroupHeartbeatResponse(): ShareGroupHeartbeatRespons
     heartbeatIntervalMs: 0,
     assignment: null,
   };
+}
+
+function isDefaultShareGroupHeartbeatResponse(x: ShareGroupHeartbeatResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && x.memberId === null
+    && x.memberEpoch === 0
+    && x.heartbeatIntervalMs === 0
+    && x.assignment === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHeartbeatResponse {

@@ -27,6 +27,12 @@ export function defaultShareGroupDescribeRequest(): ShareGroupDescribeRequest {
   };
 }
 
+function isDefaultShareGroupDescribeRequest(x: ShareGroupDescribeRequest): boolean {
+  return (x.groupIds !== null && x.groupIds.length === 0)
+    && x.includeAuthorizedOperations === false
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribeRequest {
   const x: ShareGroupDescribeRequest = {
     groupIds: readArray(r, true, readCompactStringElem, 'ShareGroupDescribeRequest.GroupIds'),
@@ -87,6 +93,19 @@ export function defaultShareGroupDescribeResponseDescribedGroup(): ShareGroupDes
     members: [],
     authorizedOperations: -2147483648,
   };
+}
+
+function isDefaultShareGroupDescribeResponseDescribedGroup(x: ShareGroupDescribeResponseDescribedGroup): boolean {
+  return x.errorCode === 0
+    && x.errorMessage === null
+    && x.groupId === ""
+    && x.groupState === ""
+    && x.groupEpoch === 0
+    && x.assignmentEpoch === 0
+    && x.assignorName === ""
+    && (x.members !== null && x.members.length === 0)
+    && x.authorizedOperations === -2147483648
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): ShareGroupDescribeResponseDescribedGroup {
@@ -150,6 +169,17 @@ export function defaultShareGroupDescribeResponseMember(): ShareGroupDescribeRes
   };
 }
 
+function isDefaultShareGroupDescribeResponseMember(x: ShareGroupDescribeResponseMember): boolean {
+  return x.memberId === ""
+    && x.rackId === null
+    && x.memberEpoch === 0
+    && x.clientId === ""
+    && x.clientHost === ""
+    && (x.subscribedTopicNames !== null && x.subscribedTopicNames.length === 0)
+    && isDefaultShareGroupDescribeResponseAssignment(x.assignment)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupDescribeResponseMember {
   const x: ShareGroupDescribeResponseMember = {
     memberId: r.readCompactString(),
@@ -195,6 +225,11 @@ export function defaultShareGroupDescribeResponseAssignment(): ShareGroupDescrib
   };
 }
 
+function isDefaultShareGroupDescribeResponseAssignment(x: ShareGroupDescribeResponseAssignment): boolean {
+  return (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGroupDescribeResponseAssignment {
   const x: ShareGroupDescribeResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readShareGroupDescribeResponseTopicPartitions(r, v), 'ShareGroupDescribeResponse.TopicPartitions'),
@@ -230,6 +265,13 @@ export function defaultShareGroupDescribeResponseTopicPartitions(): ShareGroupDe
     topicName: "",
     partitions: [],
   };
+}
+
+function isDefaultShareGroupDescribeResponseTopicPartitions(x: ShareGroupDescribeResponseTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupDescribeResponseTopicPartitions(r: Reader, v: number): ShareGroupDescribeResponseTopicPartitions {
@@ -269,6 +311,12 @@ export function defaultShareGroupDescribeResponse(): ShareGroupDescribeResponse 
     throttleTimeMs: 0,
     groups: [],
   };
+}
+
+function isDefaultShareGroupDescribeResponse(x: ShareGroupDescribeResponse): boolean {
+  return x.throttleTimeMs === 0
+    && (x.groups !== null && x.groups.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescribeResponse {

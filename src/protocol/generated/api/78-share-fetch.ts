@@ -27,6 +27,12 @@ export function defaultShareFetchRequestFetchTopic(): ShareFetchRequestFetchTopi
   };
 }
 
+function isDefaultShareFetchRequestFetchTopic(x: ShareFetchRequestFetchTopic): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchRequestFetchTopic {
   const x: ShareFetchRequestFetchTopic = {
     topicId: r.readUuid(),
@@ -64,6 +70,13 @@ export function defaultShareFetchRequestFetchPartition(): ShareFetchRequestFetch
     partitionMaxBytes: 0,
     acknowledgementBatches: [],
   };
+}
+
+function isDefaultShareFetchRequestFetchPartition(x: ShareFetchRequestFetchPartition): boolean {
+  return x.partitionIndex === 0
+    && x.partitionMaxBytes === 0
+    && (x.acknowledgementBatches !== null && x.acknowledgementBatches.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRequestFetchPartition {
@@ -107,6 +120,13 @@ export function defaultShareFetchRequestAcknowledgementBatch(): ShareFetchReques
   };
 }
 
+function isDefaultShareFetchRequestAcknowledgementBatch(x: ShareFetchRequestAcknowledgementBatch): boolean {
+  return x.firstOffset === 0n
+    && x.lastOffset === 0n
+    && (x.acknowledgeTypes !== null && x.acknowledgeTypes.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareFetchRequestAcknowledgementBatch {
   const x: ShareFetchRequestAcknowledgementBatch = {
     firstOffset: r.readInt64(),
@@ -144,6 +164,12 @@ export function defaultShareFetchRequestForgottenTopic(): ShareFetchRequestForgo
     topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: [],
   };
+}
+
+function isDefaultShareFetchRequestForgottenTopic(x: ShareFetchRequestForgottenTopic): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRequestForgottenTopic {
@@ -193,6 +219,18 @@ export function defaultShareFetchRequest(): ShareFetchRequest {
     topics: [],
     forgottenTopicsData: [],
   };
+}
+
+function isDefaultShareFetchRequest(x: ShareFetchRequest): boolean {
+  return x.groupId === null
+    && x.memberId === ""
+    && x.shareSessionEpoch === 0
+    && x.maxWaitMs === 0
+    && x.minBytes === 0
+    && x.maxBytes === 2147483647
+    && (x.topics !== null && x.topics.length === 0)
+    && (x.forgottenTopicsData !== null && x.forgottenTopicsData.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
@@ -255,6 +293,12 @@ export function defaultShareFetchResponseShareFetchableTopicResponse(): ShareFet
   };
 }
 
+function isDefaultShareFetchResponseShareFetchableTopicResponse(x: ShareFetchResponseShareFetchableTopicResponse): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareFetchResponseShareFetchableTopicResponse(r: Reader, v: number): ShareFetchResponseShareFetchableTopicResponse {
   const x: ShareFetchResponseShareFetchableTopicResponse = {
     topicId: r.readUuid(),
@@ -302,6 +346,18 @@ export function defaultShareFetchResponsePartitionData(): ShareFetchResponsePart
     records: null,
     acquiredRecords: [],
   };
+}
+
+function isDefaultShareFetchResponsePartitionData(x: ShareFetchResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && x.acknowledgeErrorCode === 0
+    && x.acknowledgeErrorMessage === null
+    && isDefaultShareFetchResponseLeaderIdAndEpoch(x.currentLeader)
+    && x.records === null
+    && (x.acquiredRecords !== null && x.acquiredRecords.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchResponsePartitionData {
@@ -353,6 +409,12 @@ export function defaultShareFetchResponseLeaderIdAndEpoch(): ShareFetchResponseL
   };
 }
 
+function isDefaultShareFetchResponseLeaderIdAndEpoch(x: ShareFetchResponseLeaderIdAndEpoch): boolean {
+  return x.leaderId === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetchResponseLeaderIdAndEpoch {
   const x: ShareFetchResponseLeaderIdAndEpoch = {
     leaderId: r.readInt32(),
@@ -390,6 +452,13 @@ export function defaultShareFetchResponseAcquiredRecords(): ShareFetchResponseAc
     lastOffset: 0n,
     deliveryCount: 0,
   };
+}
+
+function isDefaultShareFetchResponseAcquiredRecords(x: ShareFetchResponseAcquiredRecords): boolean {
+  return x.firstOffset === 0n
+    && x.lastOffset === 0n
+    && x.deliveryCount === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchResponseAcquiredRecords(r: Reader, v: number): ShareFetchResponseAcquiredRecords {
@@ -433,6 +502,14 @@ export function defaultShareFetchResponseNodeEndpoint(): ShareFetchResponseNodeE
     port: 0,
     rack: null,
   };
+}
+
+function isDefaultShareFetchResponseNodeEndpoint(x: ShareFetchResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.rack === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchResponseNodeEndpoint {
@@ -480,6 +557,15 @@ export function defaultShareFetchResponse(): ShareFetchResponse {
     responses: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultShareFetchResponse(x: ShareFetchResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && (x.responses !== null && x.responses.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {

@@ -25,6 +25,12 @@ export function defaultShareAcknowledgeRequestAcknowledgeTopic(): ShareAcknowled
   };
 }
 
+function isDefaultShareAcknowledgeRequestAcknowledgeTopic(x: ShareAcknowledgeRequestAcknowledgeTopic): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgeTopic {
   const x: ShareAcknowledgeRequestAcknowledgeTopic = {
     topicId: r.readUuid(),
@@ -60,6 +66,12 @@ export function defaultShareAcknowledgeRequestAcknowledgePartition(): ShareAckno
     partitionIndex: 0,
     acknowledgementBatches: [],
   };
+}
+
+function isDefaultShareAcknowledgeRequestAcknowledgePartition(x: ShareAcknowledgeRequestAcknowledgePartition): boolean {
+  return x.partitionIndex === 0
+    && (x.acknowledgementBatches !== null && x.acknowledgementBatches.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareAcknowledgeRequestAcknowledgePartition(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgePartition {
@@ -99,6 +111,13 @@ export function defaultShareAcknowledgeRequestAcknowledgementBatch(): ShareAckno
     lastOffset: 0n,
     acknowledgeTypes: [],
   };
+}
+
+function isDefaultShareAcknowledgeRequestAcknowledgementBatch(x: ShareAcknowledgeRequestAcknowledgementBatch): boolean {
+  return x.firstOffset === 0n
+    && x.lastOffset === 0n
+    && (x.acknowledgeTypes !== null && x.acknowledgeTypes.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareAcknowledgeRequestAcknowledgementBatch(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgementBatch {
@@ -142,6 +161,14 @@ export function defaultShareAcknowledgeRequest(): ShareAcknowledgeRequest {
     shareSessionEpoch: 0,
     topics: [],
   };
+}
+
+function isDefaultShareAcknowledgeRequest(x: ShareAcknowledgeRequest): boolean {
+  return x.groupId === null
+    && x.memberId === ""
+    && x.shareSessionEpoch === 0
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRequest {
@@ -196,6 +223,12 @@ export function defaultShareAcknowledgeResponseShareAcknowledgeTopicResponse(): 
   };
 }
 
+function isDefaultShareAcknowledgeResponseShareAcknowledgeTopicResponse(x: ShareAcknowledgeResponseShareAcknowledgeTopicResponse): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, v: number): ShareAcknowledgeResponseShareAcknowledgeTopicResponse {
   const x: ShareAcknowledgeResponseShareAcknowledgeTopicResponse = {
     topicId: r.readUuid(),
@@ -235,6 +268,14 @@ export function defaultShareAcknowledgeResponsePartitionData(): ShareAcknowledge
     errorMessage: null,
     currentLeader: defaultShareAcknowledgeResponseLeaderIdAndEpoch(),
   };
+}
+
+function isDefaultShareAcknowledgeResponsePartitionData(x: ShareAcknowledgeResponsePartitionData): boolean {
+  return x.partitionIndex === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(x.currentLeader)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareAcknowledgeResponsePartitionData {
@@ -278,6 +319,12 @@ export function defaultShareAcknowledgeResponseLeaderIdAndEpoch(): ShareAcknowle
   };
 }
 
+function isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(x: ShareAcknowledgeResponseLeaderIdAndEpoch): boolean {
+  return x.leaderId === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): ShareAcknowledgeResponseLeaderIdAndEpoch {
   const x: ShareAcknowledgeResponseLeaderIdAndEpoch = {
     leaderId: r.readInt32(),
@@ -317,6 +364,14 @@ export function defaultShareAcknowledgeResponseNodeEndpoint(): ShareAcknowledgeR
     port: 0,
     rack: null,
   };
+}
+
+function isDefaultShareAcknowledgeResponseNodeEndpoint(x: ShareAcknowledgeResponseNodeEndpoint): boolean {
+  return x.nodeId === 0
+    && x.host === ""
+    && x.port === 0
+    && x.rack === null
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAcknowledgeResponseNodeEndpoint {
@@ -364,6 +419,15 @@ export function defaultShareAcknowledgeResponse(): ShareAcknowledgeResponse {
     responses: [],
     nodeEndpoints: [],
   };
+}
+
+function isDefaultShareAcknowledgeResponse(x: ShareAcknowledgeResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && (x.responses !== null && x.responses.length === 0)
+    && (x.nodeEndpoints !== null && x.nodeEndpoints.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeResponse {

@@ -25,6 +25,13 @@ export function defaultAddRaftVoterRequestListener(): AddRaftVoterRequestListene
   };
 }
 
+function isDefaultAddRaftVoterRequestListener(x: AddRaftVoterRequestListener): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAddRaftVoterRequestListener(r: Reader, v: number): AddRaftVoterRequestListener {
   const x: AddRaftVoterRequestListener = {
     name: r.readCompactString(),
@@ -68,6 +75,15 @@ export function defaultAddRaftVoterRequest(): AddRaftVoterRequest {
     voterDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
     listeners: [],
   };
+}
+
+function isDefaultAddRaftVoterRequest(x: AddRaftVoterRequest): boolean {
+  return x.clusterId === ""
+    && x.timeoutMs === 0
+    && x.voterId === 0
+    && x.voterDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.listeners !== null && x.listeners.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
@@ -124,6 +140,13 @@ export function defaultAddRaftVoterResponse(): AddRaftVoterResponse {
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultAddRaftVoterResponse(x: AddRaftVoterResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readAddRaftVoterResponse(r: Reader, v: number): AddRaftVoterResponse {

@@ -22,6 +22,13 @@ export function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
   };
 }
 
+function isDefaultRemoveRaftVoterRequest(x: RemoveRaftVoterRequest): boolean {
+  return x.clusterId === ""
+    && x.voterId === 0
+    && x.voterDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRemoveRaftVoterRequest(r: Reader, v: number): RemoveRaftVoterRequest {
   const x: RemoveRaftVoterRequest = {
     clusterId: r.readCompactNullableString(),
@@ -72,6 +79,13 @@ export function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
     errorCode: 0,
     errorMessage: "",
   };
+}
+
+function isDefaultRemoveRaftVoterResponse(x: RemoveRaftVoterResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && x.errorMessage === ""
+    && !x._unknownTaggedFields?.length;
 }
 
 function readRemoveRaftVoterResponse(r: Reader, v: number): RemoveRaftVoterResponse {

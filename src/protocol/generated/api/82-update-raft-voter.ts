@@ -11,7 +11,6 @@ import {
   taggedFieldEnd,
   checkTaggedFieldConsumed,
   writeTaggedFields,
-  isDefaultValue,
 } from '../../primitives/codec-helpers.js';
 
 export interface UpdateRaftVoterRequestListener {
@@ -27,6 +26,13 @@ export function defaultUpdateRaftVoterRequestListener(): UpdateRaftVoterRequestL
     host: "",
     port: 0,
   };
+}
+
+function isDefaultUpdateRaftVoterRequestListener(x: UpdateRaftVoterRequestListener): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateRaftVoterRequestListener(r: Reader, v: number): UpdateRaftVoterRequestListener {
@@ -66,6 +72,12 @@ export function defaultUpdateRaftVoterRequestKRaftVersionFeature(): UpdateRaftVo
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   };
+}
+
+function isDefaultUpdateRaftVoterRequestKRaftVersionFeature(x: UpdateRaftVoterRequestKRaftVersionFeature): boolean {
+  return x.minSupportedVersion === 0
+    && x.maxSupportedVersion === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateRaftVoterRequestKRaftVersionFeature(r: Reader, v: number): UpdateRaftVoterRequestKRaftVersionFeature {
@@ -111,6 +123,16 @@ export function defaultUpdateRaftVoterRequest(): UpdateRaftVoterRequest {
     listeners: [],
     kRaftVersionFeature: defaultUpdateRaftVoterRequestKRaftVersionFeature(),
   };
+}
+
+function isDefaultUpdateRaftVoterRequest(x: UpdateRaftVoterRequest): boolean {
+  return x.clusterId === ""
+    && x.currentLeaderEpoch === 0
+    && x.voterId === 0
+    && x.voterDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.listeners !== null && x.listeners.length === 0)
+    && isDefaultUpdateRaftVoterRequestKRaftVersionFeature(x.kRaftVersionFeature)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readUpdateRaftVoterRequest(r: Reader, v: number): UpdateRaftVoterRequest {
@@ -173,6 +195,14 @@ export function defaultUpdateRaftVoterResponseCurrentLeader(): UpdateRaftVoterRe
   };
 }
 
+function isDefaultUpdateRaftVoterResponseCurrentLeader(x: UpdateRaftVoterResponseCurrentLeader): boolean {
+  return x.leaderId === -1
+    && x.leaderEpoch === -1
+    && x.host === ""
+    && x.port === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateRaftVoterResponseCurrentLeader(r: Reader, v: number): UpdateRaftVoterResponseCurrentLeader {
   const x: UpdateRaftVoterResponseCurrentLeader = {
     leaderId: r.readInt32(),
@@ -216,6 +246,13 @@ export function defaultUpdateRaftVoterResponse(): UpdateRaftVoterResponse {
   };
 }
 
+function isDefaultUpdateRaftVoterResponse(x: UpdateRaftVoterResponse): boolean {
+  return x.throttleTimeMs === 0
+    && x.errorCode === 0
+    && isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUpdateRaftVoterResponse(r: Reader, v: number): UpdateRaftVoterResponse {
   const x: UpdateRaftVoterResponse = {
     throttleTimeMs: r.readInt32(),
@@ -247,8 +284,8 @@ function writeUpdateRaftVoterResponse(w: Writer, v: number, x: UpdateRaftVoterRe
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(isDefaultValue(x.currentLeader, defaultUpdateRaftVoterResponseCurrentLeader()))) tags.push([0, (w) => { writeUpdateRaftVoterResponseCurrentLeader(w, v, checkNotNull(x.currentLeader, 'UpdateRaftVoterResponse.CurrentLeader')); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader))) (tags ??= []).push([0, (w) => { writeUpdateRaftVoterResponseCurrentLeader(w, v, checkNotNull(x.currentLeader, 'UpdateRaftVoterResponse.CurrentLeader')); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -23,6 +23,12 @@ export function defaultInitializeShareGroupStateRequestInitializeStateData(): In
   };
 }
 
+function isDefaultInitializeShareGroupStateRequestInitializeStateData(x: InitializeShareGroupStateRequestInitializeStateData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readInitializeShareGroupStateRequestInitializeStateData(r: Reader, v: number): InitializeShareGroupStateRequestInitializeStateData {
   const x: InitializeShareGroupStateRequestInitializeStateData = {
     topicId: r.readUuid(),
@@ -62,6 +68,13 @@ export function defaultInitializeShareGroupStateRequestPartitionData(): Initiali
   };
 }
 
+function isDefaultInitializeShareGroupStateRequestPartitionData(x: InitializeShareGroupStateRequestPartitionData): boolean {
+  return x.partition === 0
+    && x.stateEpoch === 0
+    && x.startOffset === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readInitializeShareGroupStateRequestPartitionData(r: Reader, v: number): InitializeShareGroupStateRequestPartitionData {
   const x: InitializeShareGroupStateRequestPartitionData = {
     partition: r.readInt32(),
@@ -99,6 +112,12 @@ export function defaultInitializeShareGroupStateRequest(): InitializeShareGroupS
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultInitializeShareGroupStateRequest(x: InitializeShareGroupStateRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readInitializeShareGroupStateRequest(r: Reader, v: number): InitializeShareGroupStateRequest {
@@ -149,6 +168,12 @@ export function defaultInitializeShareGroupStateResponseInitializeStateResult():
   };
 }
 
+function isDefaultInitializeShareGroupStateResponseInitializeStateResult(x: InitializeShareGroupStateResponseInitializeStateResult): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readInitializeShareGroupStateResponseInitializeStateResult(r: Reader, v: number): InitializeShareGroupStateResponseInitializeStateResult {
   const x: InitializeShareGroupStateResponseInitializeStateResult = {
     topicId: r.readUuid(),
@@ -188,6 +213,13 @@ export function defaultInitializeShareGroupStateResponsePartitionResult(): Initi
   };
 }
 
+function isDefaultInitializeShareGroupStateResponsePartitionResult(x: InitializeShareGroupStateResponsePartitionResult): boolean {
+  return x.partition === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readInitializeShareGroupStateResponsePartitionResult(r: Reader, v: number): InitializeShareGroupStateResponsePartitionResult {
   const x: InitializeShareGroupStateResponsePartitionResult = {
     partition: r.readInt32(),
@@ -223,6 +255,11 @@ export function defaultInitializeShareGroupStateResponse(): InitializeShareGroup
   return {
     results: [],
   };
+}
+
+function isDefaultInitializeShareGroupStateResponse(x: InitializeShareGroupStateResponse): boolean {
+  return (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readInitializeShareGroupStateResponse(r: Reader, v: number): InitializeShareGroupStateResponse {

@@ -23,6 +23,12 @@ export function defaultReadShareGroupStateRequestReadStateData(): ReadShareGroup
   };
 }
 
+function isDefaultReadShareGroupStateRequestReadStateData(x: ReadShareGroupStateRequestReadStateData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateRequestReadStateData(r: Reader, v: number): ReadShareGroupStateRequestReadStateData {
   const x: ReadShareGroupStateRequestReadStateData = {
     topicId: r.readUuid(),
@@ -60,6 +66,12 @@ export function defaultReadShareGroupStateRequestPartitionData(): ReadShareGroup
   };
 }
 
+function isDefaultReadShareGroupStateRequestPartitionData(x: ReadShareGroupStateRequestPartitionData): boolean {
+  return x.partition === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateRequestPartitionData(r: Reader, v: number): ReadShareGroupStateRequestPartitionData {
   const x: ReadShareGroupStateRequestPartitionData = {
     partition: r.readInt32(),
@@ -95,6 +107,12 @@ export function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest 
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultReadShareGroupStateRequest(x: ReadShareGroupStateRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readReadShareGroupStateRequest(r: Reader, v: number): ReadShareGroupStateRequest {
@@ -145,6 +163,12 @@ export function defaultReadShareGroupStateResponseReadStateResult(): ReadShareGr
   };
 }
 
+function isDefaultReadShareGroupStateResponseReadStateResult(x: ReadShareGroupStateResponseReadStateResult): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateResponseReadStateResult(r: Reader, v: number): ReadShareGroupStateResponseReadStateResult {
   const x: ReadShareGroupStateResponseReadStateResult = {
     topicId: r.readUuid(),
@@ -188,6 +212,16 @@ export function defaultReadShareGroupStateResponsePartitionResult(): ReadShareGr
     startOffset: 0n,
     stateBatches: [],
   };
+}
+
+function isDefaultReadShareGroupStateResponsePartitionResult(x: ReadShareGroupStateResponsePartitionResult): boolean {
+  return x.partition === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && x.stateEpoch === 0
+    && x.startOffset === 0n
+    && (x.stateBatches !== null && x.stateBatches.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readReadShareGroupStateResponsePartitionResult(r: Reader, v: number): ReadShareGroupStateResponsePartitionResult {
@@ -239,6 +273,14 @@ export function defaultReadShareGroupStateResponseStateBatch(): ReadShareGroupSt
   };
 }
 
+function isDefaultReadShareGroupStateResponseStateBatch(x: ReadShareGroupStateResponseStateBatch): boolean {
+  return x.firstOffset === 0n
+    && x.lastOffset === 0n
+    && x.deliveryState === 0
+    && x.deliveryCount === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateResponseStateBatch(r: Reader, v: number): ReadShareGroupStateResponseStateBatch {
   const x: ReadShareGroupStateResponseStateBatch = {
     firstOffset: r.readInt64(),
@@ -276,6 +318,11 @@ export function defaultReadShareGroupStateResponse(): ReadShareGroupStateRespons
   return {
     results: [],
   };
+}
+
+function isDefaultReadShareGroupStateResponse(x: ReadShareGroupStateResponse): boolean {
+  return (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readReadShareGroupStateResponse(r: Reader, v: number): ReadShareGroupStateResponse {

@@ -23,6 +23,12 @@ export function defaultWriteShareGroupStateRequestWriteStateData(): WriteShareGr
   };
 }
 
+function isDefaultWriteShareGroupStateRequestWriteStateData(x: WriteShareGroupStateRequestWriteStateData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteShareGroupStateRequestWriteStateData(r: Reader, v: number): WriteShareGroupStateRequestWriteStateData {
   const x: WriteShareGroupStateRequestWriteStateData = {
     topicId: r.readUuid(),
@@ -64,6 +70,15 @@ export function defaultWriteShareGroupStateRequestPartitionData(): WriteShareGro
     startOffset: 0n,
     stateBatches: [],
   };
+}
+
+function isDefaultWriteShareGroupStateRequestPartitionData(x: WriteShareGroupStateRequestPartitionData): boolean {
+  return x.partition === 0
+    && x.stateEpoch === 0
+    && x.leaderEpoch === 0
+    && x.startOffset === 0n
+    && (x.stateBatches !== null && x.stateBatches.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readWriteShareGroupStateRequestPartitionData(r: Reader, v: number): WriteShareGroupStateRequestPartitionData {
@@ -113,6 +128,14 @@ export function defaultWriteShareGroupStateRequestStateBatch(): WriteShareGroupS
   };
 }
 
+function isDefaultWriteShareGroupStateRequestStateBatch(x: WriteShareGroupStateRequestStateBatch): boolean {
+  return x.firstOffset === 0n
+    && x.lastOffset === 0n
+    && x.deliveryState === 0
+    && x.deliveryCount === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteShareGroupStateRequestStateBatch(r: Reader, v: number): WriteShareGroupStateRequestStateBatch {
   const x: WriteShareGroupStateRequestStateBatch = {
     firstOffset: r.readInt64(),
@@ -152,6 +175,12 @@ export function defaultWriteShareGroupStateRequest(): WriteShareGroupStateReques
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultWriteShareGroupStateRequest(x: WriteShareGroupStateRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readWriteShareGroupStateRequest(r: Reader, v: number): WriteShareGroupStateRequest {
@@ -202,6 +231,12 @@ export function defaultWriteShareGroupStateResponseWriteStateResult(): WriteShar
   };
 }
 
+function isDefaultWriteShareGroupStateResponseWriteStateResult(x: WriteShareGroupStateResponseWriteStateResult): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteShareGroupStateResponseWriteStateResult(r: Reader, v: number): WriteShareGroupStateResponseWriteStateResult {
   const x: WriteShareGroupStateResponseWriteStateResult = {
     topicId: r.readUuid(),
@@ -241,6 +276,13 @@ export function defaultWriteShareGroupStateResponsePartitionResult(): WriteShare
   };
 }
 
+function isDefaultWriteShareGroupStateResponsePartitionResult(x: WriteShareGroupStateResponsePartitionResult): boolean {
+  return x.partition === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readWriteShareGroupStateResponsePartitionResult(r: Reader, v: number): WriteShareGroupStateResponsePartitionResult {
   const x: WriteShareGroupStateResponsePartitionResult = {
     partition: r.readInt32(),
@@ -276,6 +318,11 @@ export function defaultWriteShareGroupStateResponse(): WriteShareGroupStateRespo
   return {
     results: [],
   };
+}
+
+function isDefaultWriteShareGroupStateResponse(x: WriteShareGroupStateResponse): boolean {
+  return (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readWriteShareGroupStateResponse(r: Reader, v: number): WriteShareGroupStateResponse {

@@ -23,6 +23,12 @@ export function defaultDeleteShareGroupStateRequestDeleteStateData(): DeleteShar
   };
 }
 
+function isDefaultDeleteShareGroupStateRequestDeleteStateData(x: DeleteShareGroupStateRequestDeleteStateData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteShareGroupStateRequestDeleteStateData(r: Reader, v: number): DeleteShareGroupStateRequestDeleteStateData {
   const x: DeleteShareGroupStateRequestDeleteStateData = {
     topicId: r.readUuid(),
@@ -58,6 +64,11 @@ export function defaultDeleteShareGroupStateRequestPartitionData(): DeleteShareG
   };
 }
 
+function isDefaultDeleteShareGroupStateRequestPartitionData(x: DeleteShareGroupStateRequestPartitionData): boolean {
+  return x.partition === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteShareGroupStateRequestPartitionData(r: Reader, v: number): DeleteShareGroupStateRequestPartitionData {
   const x: DeleteShareGroupStateRequestPartitionData = {
     partition: r.readInt32(),
@@ -91,6 +102,12 @@ export function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequ
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultDeleteShareGroupStateRequest(x: DeleteShareGroupStateRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteShareGroupStateRequest(r: Reader, v: number): DeleteShareGroupStateRequest {
@@ -141,6 +158,12 @@ export function defaultDeleteShareGroupStateResponseDeleteStateResult(): DeleteS
   };
 }
 
+function isDefaultDeleteShareGroupStateResponseDeleteStateResult(x: DeleteShareGroupStateResponseDeleteStateResult): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteShareGroupStateResponseDeleteStateResult(r: Reader, v: number): DeleteShareGroupStateResponseDeleteStateResult {
   const x: DeleteShareGroupStateResponseDeleteStateResult = {
     topicId: r.readUuid(),
@@ -180,6 +203,13 @@ export function defaultDeleteShareGroupStateResponsePartitionResult(): DeleteSha
   };
 }
 
+function isDefaultDeleteShareGroupStateResponsePartitionResult(x: DeleteShareGroupStateResponsePartitionResult): boolean {
+  return x.partition === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDeleteShareGroupStateResponsePartitionResult(r: Reader, v: number): DeleteShareGroupStateResponsePartitionResult {
   const x: DeleteShareGroupStateResponsePartitionResult = {
     partition: r.readInt32(),
@@ -215,6 +245,11 @@ export function defaultDeleteShareGroupStateResponse(): DeleteShareGroupStateRes
   return {
     results: [],
   };
+}
+
+function isDefaultDeleteShareGroupStateResponse(x: DeleteShareGroupStateResponse): boolean {
+  return (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readDeleteShareGroupStateResponse(r: Reader, v: number): DeleteShareGroupStateResponse {

@@ -23,6 +23,12 @@ export function defaultReadShareGroupStateSummaryRequestReadStateSummaryData(): 
   };
 }
 
+function isDefaultReadShareGroupStateSummaryRequestReadStateSummaryData(x: ReadShareGroupStateSummaryRequestReadStateSummaryData): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, v: number): ReadShareGroupStateSummaryRequestReadStateSummaryData {
   const x: ReadShareGroupStateSummaryRequestReadStateSummaryData = {
     topicId: r.readUuid(),
@@ -60,6 +66,12 @@ export function defaultReadShareGroupStateSummaryRequestPartitionData(): ReadSha
   };
 }
 
+function isDefaultReadShareGroupStateSummaryRequestPartitionData(x: ReadShareGroupStateSummaryRequestPartitionData): boolean {
+  return x.partition === 0
+    && x.leaderEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateSummaryRequestPartitionData(r: Reader, v: number): ReadShareGroupStateSummaryRequestPartitionData {
   const x: ReadShareGroupStateSummaryRequestPartitionData = {
     partition: r.readInt32(),
@@ -95,6 +107,12 @@ export function defaultReadShareGroupStateSummaryRequest(): ReadShareGroupStateS
     groupId: "",
     topics: [],
   };
+}
+
+function isDefaultReadShareGroupStateSummaryRequest(x: ReadShareGroupStateSummaryRequest): boolean {
+  return x.groupId === ""
+    && (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readReadShareGroupStateSummaryRequest(r: Reader, v: number): ReadShareGroupStateSummaryRequest {
@@ -145,6 +163,12 @@ export function defaultReadShareGroupStateSummaryResponseReadStateSummaryResult(
   };
 }
 
+function isDefaultReadShareGroupStateSummaryResponseReadStateSummaryResult(x: ReadShareGroupStateSummaryResponseReadStateSummaryResult): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reader, v: number): ReadShareGroupStateSummaryResponseReadStateSummaryResult {
   const x: ReadShareGroupStateSummaryResponseReadStateSummaryResult = {
     topicId: r.readUuid(),
@@ -188,6 +212,15 @@ export function defaultReadShareGroupStateSummaryResponsePartitionResult(): Read
   };
 }
 
+function isDefaultReadShareGroupStateSummaryResponsePartitionResult(x: ReadShareGroupStateSummaryResponsePartitionResult): boolean {
+  return x.partition === 0
+    && x.errorCode === 0
+    && x.errorMessage === null
+    && x.stateEpoch === 0
+    && x.startOffset === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: number): ReadShareGroupStateSummaryResponsePartitionResult {
   const x: ReadShareGroupStateSummaryResponsePartitionResult = {
     partition: r.readInt32(),
@@ -227,6 +260,11 @@ export function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupState
   return {
     results: [],
   };
+}
+
+function isDefaultReadShareGroupStateSummaryResponse(x: ReadShareGroupStateSummaryResponse): boolean {
+  return (x.results !== null && x.results.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readReadShareGroupStateSummaryResponse(r: Reader, v: number): ReadShareGroupStateSummaryResponse {

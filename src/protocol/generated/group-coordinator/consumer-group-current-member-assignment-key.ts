@@ -18,6 +18,11 @@ export function defaultConsumerGroupCurrentMemberAssignmentKey(): ConsumerGroupC
   };
 }
 
+function isDefaultConsumerGroupCurrentMemberAssignmentKey(x: ConsumerGroupCurrentMemberAssignmentKey): boolean {
+  return x.groupId === ""
+    && x.memberId === "";
+}
+
 function readConsumerGroupCurrentMemberAssignmentKey(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentKey {
   const x: ConsumerGroupCurrentMemberAssignmentKey = {
     groupId: r.readString(),

@@ -24,6 +24,12 @@ export function defaultConsumerGroupCurrentMemberAssignmentValueTopicPartitions(
   };
 }
 
+function isDefaultConsumerGroupCurrentMemberAssignmentValueTopicPartitions(x: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentValueTopicPartitions {
   const x: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions = {
     topicId: r.readUuid(),
@@ -65,6 +71,15 @@ export function defaultConsumerGroupCurrentMemberAssignmentValue(): ConsumerGrou
     assignedPartitions: [],
     partitionsPendingRevocation: [],
   };
+}
+
+function isDefaultConsumerGroupCurrentMemberAssignmentValue(x: ConsumerGroupCurrentMemberAssignmentValue): boolean {
+  return x.memberEpoch === 0
+    && x.previousMemberEpoch === 0
+    && x.state === 0
+    && (x.assignedPartitions !== null && x.assignedPartitions.length === 0)
+    && (x.partitionsPendingRevocation !== null && x.partitionsPendingRevocation.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupCurrentMemberAssignmentValue(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentValue {

@@ -18,6 +18,11 @@ export function defaultConsumerGroupMemberMetadataKey(): ConsumerGroupMemberMeta
   };
 }
 
+function isDefaultConsumerGroupMemberMetadataKey(x: ConsumerGroupMemberMetadataKey): boolean {
+  return x.groupId === ""
+    && x.memberId === "";
+}
+
 function readConsumerGroupMemberMetadataKey(r: Reader, v: number): ConsumerGroupMemberMetadataKey {
   const x: ConsumerGroupMemberMetadataKey = {
     groupId: r.readString(),

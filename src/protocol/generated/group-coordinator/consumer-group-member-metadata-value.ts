@@ -28,6 +28,12 @@ export function defaultConsumerGroupMemberMetadataValueClassicMemberMetadata(): 
   };
 }
 
+function isDefaultConsumerGroupMemberMetadataValueClassicMemberMetadata(x: ConsumerGroupMemberMetadataValueClassicMemberMetadata): boolean {
+  return x.sessionTimeoutMs === 0
+    && (x.supportedProtocols !== null && x.supportedProtocols.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupMemberMetadataValueClassicMemberMetadata(r: Reader, v: number): ConsumerGroupMemberMetadataValueClassicMemberMetadata {
   const x: ConsumerGroupMemberMetadataValueClassicMemberMetadata = {
     sessionTimeoutMs: r.readInt32(),
@@ -63,6 +69,12 @@ export function defaultConsumerGroupMemberMetadataValueClassicProtocol(): Consum
     name: "",
     metadata: Buffer.alloc(0),
   };
+}
+
+function isDefaultConsumerGroupMemberMetadataValueClassicProtocol(x: ConsumerGroupMemberMetadataValueClassicProtocol): boolean {
+  return x.name === ""
+    && (x.metadata !== null && x.metadata.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupMemberMetadataValueClassicProtocol(r: Reader, v: number): ConsumerGroupMemberMetadataValueClassicProtocol {
@@ -116,6 +128,19 @@ export function defaultConsumerGroupMemberMetadataValue(): ConsumerGroupMemberMe
   };
 }
 
+function isDefaultConsumerGroupMemberMetadataValue(x: ConsumerGroupMemberMetadataValue): boolean {
+  return x.instanceId === ""
+    && x.rackId === ""
+    && x.clientId === ""
+    && x.clientHost === ""
+    && (x.subscribedTopicNames !== null && x.subscribedTopicNames.length === 0)
+    && x.subscribedTopicRegex === ""
+    && x.rebalanceTimeoutMs === -1
+    && x.serverAssignor === ""
+    && x.classicMemberMetadata === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerGroupMemberMetadataValue {
   const x: ConsumerGroupMemberMetadataValue = {
     instanceId: r.readCompactNullableString(),
@@ -159,8 +184,8 @@ function writeConsumerGroupMemberMetadataValue(w: Writer, v: number, x: Consumer
   w.writeInt32(x.rebalanceTimeoutMs);
   w.writeCompactNullableString(x.serverAssignor);
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.classicMemberMetadata === null)) tags.push([0, (w) => { if (x.classicMemberMetadata === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeConsumerGroupMemberMetadataValueClassicMemberMetadata(w, v, x.classicMemberMetadata); } }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.classicMemberMetadata === null)) (tags ??= []).push([0, (w) => { if (x.classicMemberMetadata === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeConsumerGroupMemberMetadataValueClassicMemberMetadata(w, v, x.classicMemberMetadata); } }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

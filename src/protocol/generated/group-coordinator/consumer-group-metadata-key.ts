@@ -16,6 +16,10 @@ export function defaultConsumerGroupMetadataKey(): ConsumerGroupMetadataKey {
   };
 }
 
+function isDefaultConsumerGroupMetadataKey(x: ConsumerGroupMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readConsumerGroupMetadataKey(r: Reader, v: number): ConsumerGroupMetadataKey {
   const x: ConsumerGroupMetadataKey = {
     groupId: r.readString(),

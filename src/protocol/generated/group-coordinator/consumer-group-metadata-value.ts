@@ -18,6 +18,11 @@ export function defaultConsumerGroupMetadataValue(): ConsumerGroupMetadataValue 
   };
 }
 
+function isDefaultConsumerGroupMetadataValue(x: ConsumerGroupMetadataValue): boolean {
+  return x.epoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupMetadataValue(r: Reader, v: number): ConsumerGroupMetadataValue {
   const x: ConsumerGroupMetadataValue = {
     epoch: r.readInt32(),

@@ -16,6 +16,10 @@ export function defaultConsumerGroupPartitionMetadataKey(): ConsumerGroupPartiti
   };
 }
 
+function isDefaultConsumerGroupPartitionMetadataKey(x: ConsumerGroupPartitionMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readConsumerGroupPartitionMetadataKey(r: Reader, v: number): ConsumerGroupPartitionMetadataKey {
   const x: ConsumerGroupPartitionMetadataKey = {
     groupId: r.readString(),

@@ -29,6 +29,14 @@ export function defaultConsumerGroupPartitionMetadataValueTopicMetadata(): Consu
   };
 }
 
+function isDefaultConsumerGroupPartitionMetadataValueTopicMetadata(x: ConsumerGroupPartitionMetadataValueTopicMetadata): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.topicName === ""
+    && x.numPartitions === 0
+    && (x.partitionMetadata !== null && x.partitionMetadata.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, v: number): ConsumerGroupPartitionMetadataValueTopicMetadata {
   const x: ConsumerGroupPartitionMetadataValueTopicMetadata = {
     topicId: r.readUuid(),
@@ -70,6 +78,12 @@ export function defaultConsumerGroupPartitionMetadataValuePartitionMetadata(): C
   };
 }
 
+function isDefaultConsumerGroupPartitionMetadataValuePartitionMetadata(x: ConsumerGroupPartitionMetadataValuePartitionMetadata): boolean {
+  return x.partition === 0
+    && (x.racks !== null && x.racks.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: number): ConsumerGroupPartitionMetadataValuePartitionMetadata {
   const x: ConsumerGroupPartitionMetadataValuePartitionMetadata = {
     partition: r.readInt32(),
@@ -103,6 +117,11 @@ export function defaultConsumerGroupPartitionMetadataValue(): ConsumerGroupParti
   return {
     topics: [],
   };
+}
+
+function isDefaultConsumerGroupPartitionMetadataValue(x: ConsumerGroupPartitionMetadataValue): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupPartitionMetadataValue(r: Reader, v: number): ConsumerGroupPartitionMetadataValue {

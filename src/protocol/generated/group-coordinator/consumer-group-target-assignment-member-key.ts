@@ -18,6 +18,11 @@ export function defaultConsumerGroupTargetAssignmentMemberKey(): ConsumerGroupTa
   };
 }
 
+function isDefaultConsumerGroupTargetAssignmentMemberKey(x: ConsumerGroupTargetAssignmentMemberKey): boolean {
+  return x.groupId === ""
+    && x.memberId === "";
+}
+
 function readConsumerGroupTargetAssignmentMemberKey(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberKey {
   const x: ConsumerGroupTargetAssignmentMemberKey = {
     groupId: r.readString(),

@@ -24,6 +24,12 @@ export function defaultConsumerGroupTargetAssignmentMemberValueTopicPartition():
   };
 }
 
+function isDefaultConsumerGroupTargetAssignmentMemberValueTopicPartition(x: ConsumerGroupTargetAssignmentMemberValueTopicPartition): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberValueTopicPartition {
   const x: ConsumerGroupTargetAssignmentMemberValueTopicPartition = {
     topicId: r.readUuid(),
@@ -57,6 +63,11 @@ export function defaultConsumerGroupTargetAssignmentMemberValue(): ConsumerGroup
   return {
     topicPartitions: [],
   };
+}
+
+function isDefaultConsumerGroupTargetAssignmentMemberValue(x: ConsumerGroupTargetAssignmentMemberValue): boolean {
+  return (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readConsumerGroupTargetAssignmentMemberValue(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberValue {

@@ -16,6 +16,10 @@ export function defaultConsumerGroupTargetAssignmentMetadataKey(): ConsumerGroup
   };
 }
 
+function isDefaultConsumerGroupTargetAssignmentMetadataKey(x: ConsumerGroupTargetAssignmentMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readConsumerGroupTargetAssignmentMetadataKey(r: Reader, v: number): ConsumerGroupTargetAssignmentMetadataKey {
   const x: ConsumerGroupTargetAssignmentMetadataKey = {
     groupId: r.readString(),

@@ -18,6 +18,11 @@ export function defaultConsumerGroupTargetAssignmentMetadataValue(): ConsumerGro
   };
 }
 
+function isDefaultConsumerGroupTargetAssignmentMetadataValue(x: ConsumerGroupTargetAssignmentMetadataValue): boolean {
+  return x.assignmentEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConsumerGroupTargetAssignmentMetadataValue(r: Reader, v: number): ConsumerGroupTargetAssignmentMetadataValue {
   const x: ConsumerGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: r.readInt32(),

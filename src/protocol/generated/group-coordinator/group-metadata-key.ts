@@ -16,6 +16,10 @@ export function defaultGroupMetadataKey(): GroupMetadataKey {
   };
 }
 
+function isDefaultGroupMetadataKey(x: GroupMetadataKey): boolean {
+  return x.group === "";
+}
+
 function readGroupMetadataKey(r: Reader, v: number): GroupMetadataKey {
   const x: GroupMetadataKey = {
     group: r.readString(),

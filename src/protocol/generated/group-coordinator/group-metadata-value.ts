@@ -35,6 +35,18 @@ export function defaultGroupMetadataValueMemberMetadata(): GroupMetadataValueMem
   };
 }
 
+function isDefaultGroupMetadataValueMemberMetadata(x: GroupMetadataValueMemberMetadata): boolean {
+  return x.memberId === ""
+    && x.groupInstanceId === null
+    && x.clientId === ""
+    && x.clientHost === ""
+    && x.rebalanceTimeout === -1
+    && x.sessionTimeout === 0
+    && (x.subscription !== null && x.subscription.length === 0)
+    && (x.assignment !== null && x.assignment.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readGroupMetadataValueMemberMetadata(r: Reader, v: number): GroupMetadataValueMemberMetadata {
   const flex = v >= 4;
   const x: GroupMetadataValueMemberMetadata = {
@@ -92,6 +104,16 @@ export function defaultGroupMetadataValue(): GroupMetadataValue {
     currentStateTimestamp: -1n,
     members: [],
   };
+}
+
+function isDefaultGroupMetadataValue(x: GroupMetadataValue): boolean {
+  return x.protocolType === ""
+    && x.generation === 0
+    && x.protocol === ""
+    && x.leader === ""
+    && x.currentStateTimestamp === -1n
+    && (x.members !== null && x.members.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readGroupMetadataValue(r: Reader, v: number): GroupMetadataValue {

@@ -20,6 +20,12 @@ export function defaultOffsetCommitKey(): OffsetCommitKey {
   };
 }
 
+function isDefaultOffsetCommitKey(x: OffsetCommitKey): boolean {
+  return x.group === ""
+    && x.topic === ""
+    && x.partition === 0;
+}
+
 function readOffsetCommitKey(r: Reader, v: number): OffsetCommitKey {
   const x: OffsetCommitKey = {
     group: r.readString(),

@@ -27,6 +27,15 @@ export function defaultOffsetCommitValue(): OffsetCommitValue {
   };
 }
 
+function isDefaultOffsetCommitValue(x: OffsetCommitValue): boolean {
+  return x.offset === 0n
+    && x.leaderEpoch === -1
+    && x.metadata === ""
+    && x.commitTimestamp === 0n
+    && x.expireTimestamp === -1n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
   const flex = v >= 4;
   const x: OffsetCommitValue = {

@@ -18,6 +18,11 @@ export function defaultShareGroupCurrentMemberAssignmentKey(): ShareGroupCurrent
   };
 }
 
+function isDefaultShareGroupCurrentMemberAssignmentKey(x: ShareGroupCurrentMemberAssignmentKey): boolean {
+  return x.groupId === ""
+    && x.memberId === "";
+}
+
 function readShareGroupCurrentMemberAssignmentKey(r: Reader, v: number): ShareGroupCurrentMemberAssignmentKey {
   const x: ShareGroupCurrentMemberAssignmentKey = {
     groupId: r.readString(),

@@ -24,6 +24,12 @@ export function defaultShareGroupCurrentMemberAssignmentValueTopicPartitions(): 
   };
 }
 
+function isDefaultShareGroupCurrentMemberAssignmentValueTopicPartitions(x: ShareGroupCurrentMemberAssignmentValueTopicPartitions): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v: number): ShareGroupCurrentMemberAssignmentValueTopicPartitions {
   const x: ShareGroupCurrentMemberAssignmentValueTopicPartitions = {
     topicId: r.readUuid(),
@@ -63,6 +69,14 @@ export function defaultShareGroupCurrentMemberAssignmentValue(): ShareGroupCurre
     state: 0,
     assignedPartitions: [],
   };
+}
+
+function isDefaultShareGroupCurrentMemberAssignmentValue(x: ShareGroupCurrentMemberAssignmentValue): boolean {
+  return x.memberEpoch === 0
+    && x.previousMemberEpoch === 0
+    && x.state === 0
+    && (x.assignedPartitions !== null && x.assignedPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupCurrentMemberAssignmentValue(r: Reader, v: number): ShareGroupCurrentMemberAssignmentValue {

@@ -18,6 +18,11 @@ export function defaultShareGroupMemberMetadataKey(): ShareGroupMemberMetadataKe
   };
 }
 
+function isDefaultShareGroupMemberMetadataKey(x: ShareGroupMemberMetadataKey): boolean {
+  return x.groupId === ""
+    && x.memberId === "";
+}
+
 function readShareGroupMemberMetadataKey(r: Reader, v: number): ShareGroupMemberMetadataKey {
   const x: ShareGroupMemberMetadataKey = {
     groupId: r.readString(),

@@ -29,6 +29,14 @@ export function defaultShareGroupMemberMetadataValue(): ShareGroupMemberMetadata
   };
 }
 
+function isDefaultShareGroupMemberMetadataValue(x: ShareGroupMemberMetadataValue): boolean {
+  return x.rackId === ""
+    && x.clientId === ""
+    && x.clientHost === ""
+    && (x.subscribedTopicNames !== null && x.subscribedTopicNames.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupMemberMetadataValue(r: Reader, v: number): ShareGroupMemberMetadataValue {
   const x: ShareGroupMemberMetadataValue = {
     rackId: r.readCompactNullableString(),

@@ -16,6 +16,10 @@ export function defaultShareGroupMetadataKey(): ShareGroupMetadataKey {
   };
 }
 
+function isDefaultShareGroupMetadataKey(x: ShareGroupMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readShareGroupMetadataKey(r: Reader, v: number): ShareGroupMetadataKey {
   const x: ShareGroupMetadataKey = {
     groupId: r.readString(),

@@ -18,6 +18,11 @@ export function defaultShareGroupMetadataValue(): ShareGroupMetadataValue {
   };
 }
 
+function isDefaultShareGroupMetadataValue(x: ShareGroupMetadataValue): boolean {
+  return x.epoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupMetadataValue(r: Reader, v: number): ShareGroupMetadataValue {
   const x: ShareGroupMetadataValue = {
     epoch: r.readInt32(),

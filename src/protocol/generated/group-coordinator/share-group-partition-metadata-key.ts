@@ -16,6 +16,10 @@ export function defaultShareGroupPartitionMetadataKey(): ShareGroupPartitionMeta
   };
 }
 
+function isDefaultShareGroupPartitionMetadataKey(x: ShareGroupPartitionMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readShareGroupPartitionMetadataKey(r: Reader, v: number): ShareGroupPartitionMetadataKey {
   const x: ShareGroupPartitionMetadataKey = {
     groupId: r.readString(),

@@ -29,6 +29,14 @@ export function defaultShareGroupPartitionMetadataValueTopicMetadata(): ShareGro
   };
 }
 
+function isDefaultShareGroupPartitionMetadataValueTopicMetadata(x: ShareGroupPartitionMetadataValueTopicMetadata): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.topicName === ""
+    && x.numPartitions === 0
+    && (x.partitionMetadata !== null && x.partitionMetadata.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupPartitionMetadataValueTopicMetadata(r: Reader, v: number): ShareGroupPartitionMetadataValueTopicMetadata {
   const x: ShareGroupPartitionMetadataValueTopicMetadata = {
     topicId: r.readUuid(),
@@ -70,6 +78,12 @@ export function defaultShareGroupPartitionMetadataValuePartitionMetadata(): Shar
   };
 }
 
+function isDefaultShareGroupPartitionMetadataValuePartitionMetadata(x: ShareGroupPartitionMetadataValuePartitionMetadata): boolean {
+  return x.partition === 0
+    && (x.racks !== null && x.racks.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: number): ShareGroupPartitionMetadataValuePartitionMetadata {
   const x: ShareGroupPartitionMetadataValuePartitionMetadata = {
     partition: r.readInt32(),
@@ -103,6 +117,11 @@ export function defaultShareGroupPartitionMetadataValue(): ShareGroupPartitionMe
   return {
     topics: [],
   };
+}
+
+function isDefaultShareGroupPartitionMetadataValue(x: ShareGroupPartitionMetadataValue): boolean {
+  return (x.topics !== null && x.topics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupPartitionMetadataValue(r: Reader, v: number): ShareGroupPartitionMetadataValue {

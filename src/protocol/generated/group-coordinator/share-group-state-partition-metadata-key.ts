@@ -16,6 +16,10 @@ export function defaultShareGroupStatePartitionMetadataKey(): ShareGroupStatePar
   };
 }
 
+function isDefaultShareGroupStatePartitionMetadataKey(x: ShareGroupStatePartitionMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readShareGroupStatePartitionMetadataKey(r: Reader, v: number): ShareGroupStatePartitionMetadataKey {
   const x: ShareGroupStatePartitionMetadataKey = {
     groupId: r.readString(),

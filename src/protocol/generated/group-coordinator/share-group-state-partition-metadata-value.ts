@@ -27,6 +27,13 @@ export function defaultShareGroupStatePartitionMetadataValueTopicPartitionsInfo(
   };
 }
 
+function isDefaultShareGroupStatePartitionMetadataValueTopicPartitionsInfo(x: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.topicName === ""
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r: Reader, v: number): ShareGroupStatePartitionMetadataValueTopicPartitionsInfo {
   const x: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo = {
     topicId: r.readUuid(),
@@ -66,6 +73,12 @@ export function defaultShareGroupStatePartitionMetadataValueTopicInfo(): ShareGr
   };
 }
 
+function isDefaultShareGroupStatePartitionMetadataValueTopicInfo(x: ShareGroupStatePartitionMetadataValueTopicInfo): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.topicName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupStatePartitionMetadataValueTopicInfo(r: Reader, v: number): ShareGroupStatePartitionMetadataValueTopicInfo {
   const x: ShareGroupStatePartitionMetadataValueTopicInfo = {
     topicId: r.readUuid(),
@@ -101,6 +114,12 @@ export function defaultShareGroupStatePartitionMetadataValue(): ShareGroupStateP
     initializedTopics: [],
     deletingTopics: [],
   };
+}
+
+function isDefaultShareGroupStatePartitionMetadataValue(x: ShareGroupStatePartitionMetadataValue): boolean {
+  return (x.initializedTopics !== null && x.initializedTopics.length === 0)
+    && (x.deletingTopics !== null && x.deletingTopics.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupStatePartitionMetadataValue(r: Reader, v: number): ShareGroupStatePartitionMetadataValue {

@@ -18,6 +18,11 @@ export function defaultShareGroupTargetAssignmentMemberKey(): ShareGroupTargetAs
   };
 }
 
+function isDefaultShareGroupTargetAssignmentMemberKey(x: ShareGroupTargetAssignmentMemberKey): boolean {
+  return x.groupId === ""
+    && x.memberId === "";
+}
+
 function readShareGroupTargetAssignmentMemberKey(r: Reader, v: number): ShareGroupTargetAssignmentMemberKey {
   const x: ShareGroupTargetAssignmentMemberKey = {
     groupId: r.readString(),

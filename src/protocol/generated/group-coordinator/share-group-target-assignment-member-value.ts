@@ -24,6 +24,12 @@ export function defaultShareGroupTargetAssignmentMemberValueTopicPartition(): Sh
   };
 }
 
+function isDefaultShareGroupTargetAssignmentMemberValueTopicPartition(x: ShareGroupTargetAssignmentMemberValueTopicPartition): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.partitions !== null && x.partitions.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: number): ShareGroupTargetAssignmentMemberValueTopicPartition {
   const x: ShareGroupTargetAssignmentMemberValueTopicPartition = {
     topicId: r.readUuid(),
@@ -57,6 +63,11 @@ export function defaultShareGroupTargetAssignmentMemberValue(): ShareGroupTarget
   return {
     topicPartitions: [],
   };
+}
+
+function isDefaultShareGroupTargetAssignmentMemberValue(x: ShareGroupTargetAssignmentMemberValue): boolean {
+  return (x.topicPartitions !== null && x.topicPartitions.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readShareGroupTargetAssignmentMemberValue(r: Reader, v: number): ShareGroupTargetAssignmentMemberValue {

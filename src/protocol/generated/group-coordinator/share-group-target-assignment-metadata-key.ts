@@ -16,6 +16,10 @@ export function defaultShareGroupTargetAssignmentMetadataKey(): ShareGroupTarget
   };
 }
 
+function isDefaultShareGroupTargetAssignmentMetadataKey(x: ShareGroupTargetAssignmentMetadataKey): boolean {
+  return x.groupId === "";
+}
+
 function readShareGroupTargetAssignmentMetadataKey(r: Reader, v: number): ShareGroupTargetAssignmentMetadataKey {
   const x: ShareGroupTargetAssignmentMetadataKey = {
     groupId: r.readString(),

@@ -18,6 +18,11 @@ export function defaultShareGroupTargetAssignmentMetadataValue(): ShareGroupTarg
   };
 }
 
+function isDefaultShareGroupTargetAssignmentMetadataValue(x: ShareGroupTargetAssignmentMetadataValue): boolean {
+  return x.assignmentEpoch === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readShareGroupTargetAssignmentMetadataValue(r: Reader, v: number): ShareGroupTargetAssignmentMetadataValue {
   const x: ShareGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: r.readInt32(),

@@ -21,6 +21,11 @@ export function defaultAbortTransactionRecord(): AbortTransactionRecord {
   };
 }
 
+function isDefaultAbortTransactionRecord(x: AbortTransactionRecord): boolean {
+  return x.reason === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAbortTransactionRecord(r: Reader, v: number): AbortTransactionRecord {
   const x: AbortTransactionRecord = {
     reason: null,
@@ -48,8 +53,8 @@ function readAbortTransactionRecord(r: Reader, v: number): AbortTransactionRecor
 
 function writeAbortTransactionRecord(w: Writer, v: number, x: AbortTransactionRecord): void {
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.reason === null)) tags.push([0, (w) => { w.writeCompactNullableString(x.reason); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.reason === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.reason); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

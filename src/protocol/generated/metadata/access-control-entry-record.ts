@@ -33,6 +33,18 @@ export function defaultAccessControlEntryRecord(): AccessControlEntryRecord {
   };
 }
 
+function isDefaultAccessControlEntryRecord(x: AccessControlEntryRecord): boolean {
+  return x.id === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.resourceType === 0
+    && x.resourceName === ""
+    && x.patternType === 0
+    && x.principal === ""
+    && x.host === ""
+    && x.operation === 0
+    && x.permissionType === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readAccessControlEntryRecord(r: Reader, v: number): AccessControlEntryRecord {
   const x: AccessControlEntryRecord = {
     id: r.readUuid(),

@@ -21,6 +21,11 @@ export function defaultBeginTransactionRecord(): BeginTransactionRecord {
   };
 }
 
+function isDefaultBeginTransactionRecord(x: BeginTransactionRecord): boolean {
+  return x.name === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBeginTransactionRecord(r: Reader, v: number): BeginTransactionRecord {
   const x: BeginTransactionRecord = {
     name: null,
@@ -48,8 +53,8 @@ function readBeginTransactionRecord(r: Reader, v: number): BeginTransactionRecor
 
 function writeBeginTransactionRecord(w: Writer, v: number, x: BeginTransactionRecord): void {
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.name === null)) tags.push([0, (w) => { w.writeCompactNullableString(x.name); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.name === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.name); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

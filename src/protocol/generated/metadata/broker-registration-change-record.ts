@@ -34,6 +34,15 @@ export function defaultBrokerRegistrationChangeRecord(): BrokerRegistrationChang
   };
 }
 
+function isDefaultBrokerRegistrationChangeRecord(x: BrokerRegistrationChangeRecord): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === 0n
+    && x.fenced === 0
+    && x.inControlledShutdown === 0
+    && (x.logDirs !== null && x.logDirs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readBrokerRegistrationChangeRecord(r: Reader, v: number): BrokerRegistrationChangeRecord {
   const x: BrokerRegistrationChangeRecord = {
     brokerId: r.readInt32(),
@@ -83,10 +92,10 @@ function writeBrokerRegistrationChangeRecord(w: Writer, v: number, x: BrokerRegi
   if (!(v >= 1)) { if (!(x.inControlledShutdown === 0)) throw absentFieldError('BrokerRegistrationChangeRecord.InControlledShutdown', v); }
   if (!(v >= 2)) { if (!((x.logDirs !== null && x.logDirs.length === 0))) throw absentFieldError('BrokerRegistrationChangeRecord.LogDirs', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.fenced === 0)) tags.push([0, (w) => { w.writeInt8(x.fenced); }]);
-    if (v >= 1 && !(x.inControlledShutdown === 0)) tags.push([1, (w) => { w.writeInt8(x.inControlledShutdown); }]);
-    if (v >= 2 && !((x.logDirs !== null && x.logDirs.length === 0))) tags.push([2, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'BrokerRegistrationChangeRecord.LogDirs'); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.fenced === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.fenced); }]);
+    if (v >= 1 && !(x.inControlledShutdown === 0)) (tags ??= []).push([1, (w) => { w.writeInt8(x.inControlledShutdown); }]);
+    if (v >= 2 && !((x.logDirs !== null && x.logDirs.length === 0))) (tags ??= []).push([2, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'BrokerRegistrationChangeRecord.LogDirs'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -23,6 +23,12 @@ export function defaultClientQuotaRecordEntityData(): ClientQuotaRecordEntityDat
   };
 }
 
+function isDefaultClientQuotaRecordEntityData(x: ClientQuotaRecordEntityData): boolean {
+  return x.entityType === ""
+    && x.entityName === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readClientQuotaRecordEntityData(r: Reader, v: number): ClientQuotaRecordEntityData {
   const x: ClientQuotaRecordEntityData = {
     entityType: r.readCompactString(),
@@ -62,6 +68,14 @@ export function defaultClientQuotaRecord(): ClientQuotaRecord {
     value: 0,
     remove: false,
   };
+}
+
+function isDefaultClientQuotaRecord(x: ClientQuotaRecord): boolean {
+  return (x.entity !== null && x.entity.length === 0)
+    && x.key === ""
+    && x.value === 0
+    && x.remove === false
+    && !x._unknownTaggedFields?.length;
 }
 
 function readClientQuotaRecord(r: Reader, v: number): ClientQuotaRecord {

@@ -25,6 +25,14 @@ export function defaultConfigRecord(): ConfigRecord {
   };
 }
 
+function isDefaultConfigRecord(x: ConfigRecord): boolean {
+  return x.resourceType === 0
+    && x.resourceName === ""
+    && x.name === ""
+    && x.value === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readConfigRecord(r: Reader, v: number): ConfigRecord {
   const x: ConfigRecord = {
     resourceType: r.readInt8(),

@@ -35,6 +35,17 @@ export function defaultDelegationTokenRecord(): DelegationTokenRecord {
   };
 }
 
+function isDefaultDelegationTokenRecord(x: DelegationTokenRecord): boolean {
+  return x.owner === ""
+    && x.requester === ""
+    && (x.renewers !== null && x.renewers.length === 0)
+    && x.issueTimestamp === 0n
+    && x.maxTimestamp === 0n
+    && x.expirationTimestamp === 0n
+    && x.tokenId === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readDelegationTokenRecord(r: Reader, v: number): DelegationTokenRecord {
   const x: DelegationTokenRecord = {
     owner: r.readCompactString(),

@@ -16,6 +16,10 @@ export function defaultEndTransactionRecord(): EndTransactionRecord {
   };
 }
 
+function isDefaultEndTransactionRecord(x: EndTransactionRecord): boolean {
+  return !x._unknownTaggedFields?.length;
+}
+
 function readEndTransactionRecord(r: Reader, v: number): EndTransactionRecord {
   const x: EndTransactionRecord = {
   };

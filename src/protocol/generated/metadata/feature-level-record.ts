@@ -21,6 +21,12 @@ export function defaultFeatureLevelRecord(): FeatureLevelRecord {
   };
 }
 
+function isDefaultFeatureLevelRecord(x: FeatureLevelRecord): boolean {
+  return x.name === ""
+    && x.featureLevel === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFeatureLevelRecord(r: Reader, v: number): FeatureLevelRecord {
   const x: FeatureLevelRecord = {
     name: r.readCompactString(),

@@ -20,6 +20,12 @@ export function defaultFenceBrokerRecord(): FenceBrokerRecord {
   };
 }
 
+function isDefaultFenceBrokerRecord(x: FenceBrokerRecord): boolean {
+  return x.id === 0
+    && x.epoch === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readFenceBrokerRecord(r: Reader, v: number): FenceBrokerRecord {
   const x: FenceBrokerRecord = {
     id: r.readInt32(),

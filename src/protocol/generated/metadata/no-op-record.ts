@@ -16,6 +16,10 @@ export function defaultNoOpRecord(): NoOpRecord {
   };
 }
 
+function isDefaultNoOpRecord(x: NoOpRecord): boolean {
+  return !x._unknownTaggedFields?.length;
+}
+
 function readNoOpRecord(r: Reader, v: number): NoOpRecord {
   const x: NoOpRecord = {
   };

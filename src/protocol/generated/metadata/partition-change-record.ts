@@ -48,6 +48,21 @@ export function defaultPartitionChangeRecord(): PartitionChangeRecord {
   };
 }
 
+function isDefaultPartitionChangeRecord(x: PartitionChangeRecord): boolean {
+  return x.partitionId === -1
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.isr === null
+    && x.leader === -2
+    && x.replicas === null
+    && x.removingReplicas === null
+    && x.addingReplicas === null
+    && x.leaderRecoveryState === -1
+    && x.directories === null
+    && x.eligibleLeaderReplicas === null
+    && x.lastKnownElr === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readPartitionChangeRecord(r: Reader, v: number): PartitionChangeRecord {
   const x: PartitionChangeRecord = {
     partitionId: r.readInt32(),
@@ -146,16 +161,16 @@ function writePartitionChangeRecord(w: Writer, v: number, x: PartitionChangeReco
   if (!(v >= 2)) { if (!(x.eligibleLeaderReplicas === null)) throw absentFieldError('PartitionChangeRecord.EligibleLeaderReplicas', v); }
   if (!(v >= 2)) { if (!(x.lastKnownElr === null)) throw absentFieldError('PartitionChangeRecord.LastKnownElr', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.isr === null)) tags.push([0, (w) => { writeArray(w, true, true, x.isr, writeInt32Elem, 'PartitionChangeRecord.Isr'); }]);
-    if (true && !(x.leader === -2)) tags.push([1, (w) => { w.writeInt32(x.leader); }]);
-    if (true && !(x.replicas === null)) tags.push([2, (w) => { writeArray(w, true, true, x.replicas, writeInt32Elem, 'PartitionChangeRecord.Replicas'); }]);
-    if (true && !(x.removingReplicas === null)) tags.push([3, (w) => { writeArray(w, true, true, x.removingReplicas, writeInt32Elem, 'PartitionChangeRecord.RemovingReplicas'); }]);
-    if (true && !(x.addingReplicas === null)) tags.push([4, (w) => { writeArray(w, true, true, x.addingReplicas, writeInt32Elem, 'PartitionChangeRecord.AddingReplicas'); }]);
-    if (true && !(x.leaderRecoveryState === -1)) tags.push([5, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
-    if (v >= 1 && !(x.directories === null)) tags.push([8, (w) => { writeArray(w, true, true, x.directories, writeUuidElem, 'PartitionChangeRecord.Directories'); }]);
-    if (v >= 2 && !(x.eligibleLeaderReplicas === null)) tags.push([6, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionChangeRecord.EligibleLeaderReplicas'); }]);
-    if (v >= 2 && !(x.lastKnownElr === null)) tags.push([7, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionChangeRecord.LastKnownElr'); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.isr === null)) (tags ??= []).push([0, (w) => { writeArray(w, true, true, x.isr, writeInt32Elem, 'PartitionChangeRecord.Isr'); }]);
+    if (true && !(x.leader === -2)) (tags ??= []).push([1, (w) => { w.writeInt32(x.leader); }]);
+    if (true && !(x.replicas === null)) (tags ??= []).push([2, (w) => { writeArray(w, true, true, x.replicas, writeInt32Elem, 'PartitionChangeRecord.Replicas'); }]);
+    if (true && !(x.removingReplicas === null)) (tags ??= []).push([3, (w) => { writeArray(w, true, true, x.removingReplicas, writeInt32Elem, 'PartitionChangeRecord.RemovingReplicas'); }]);
+    if (true && !(x.addingReplicas === null)) (tags ??= []).push([4, (w) => { writeArray(w, true, true, x.addingReplicas, writeInt32Elem, 'PartitionChangeRecord.AddingReplicas'); }]);
+    if (true && !(x.leaderRecoveryState === -1)) (tags ??= []).push([5, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
+    if (v >= 1 && !(x.directories === null)) (tags ??= []).push([8, (w) => { writeArray(w, true, true, x.directories, writeUuidElem, 'PartitionChangeRecord.Directories'); }]);
+    if (v >= 2 && !(x.eligibleLeaderReplicas === null)) (tags ??= []).push([6, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionChangeRecord.EligibleLeaderReplicas'); }]);
+    if (v >= 2 && !(x.lastKnownElr === null)) (tags ??= []).push([7, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionChangeRecord.LastKnownElr'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -53,6 +53,23 @@ export function defaultPartitionRecord(): PartitionRecord {
   };
 }
 
+function isDefaultPartitionRecord(x: PartitionRecord): boolean {
+  return x.partitionId === -1
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && (x.replicas !== null && x.replicas.length === 0)
+    && (x.isr !== null && x.isr.length === 0)
+    && (x.removingReplicas !== null && x.removingReplicas.length === 0)
+    && (x.addingReplicas !== null && x.addingReplicas.length === 0)
+    && x.leader === -1
+    && x.leaderRecoveryState === 0
+    && x.leaderEpoch === -1
+    && x.partitionEpoch === -1
+    && (x.directories !== null && x.directories.length === 0)
+    && x.eligibleLeaderReplicas === null
+    && x.lastKnownElr === null
+    && !x._unknownTaggedFields?.length;
+}
+
 function readPartitionRecord(r: Reader, v: number): PartitionRecord {
   const x: PartitionRecord = {
     partitionId: r.readInt32(),
@@ -119,10 +136,10 @@ function writePartitionRecord(w: Writer, v: number, x: PartitionRecord): void {
   if (!(v >= 2)) { if (!(x.eligibleLeaderReplicas === null)) throw absentFieldError('PartitionRecord.EligibleLeaderReplicas', v); }
   if (!(v >= 2)) { if (!(x.lastKnownElr === null)) throw absentFieldError('PartitionRecord.LastKnownElr', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (true && !(x.leaderRecoveryState === 0)) tags.push([0, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
-    if (v >= 2 && !(x.eligibleLeaderReplicas === null)) tags.push([1, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionRecord.EligibleLeaderReplicas'); }]);
-    if (v >= 2 && !(x.lastKnownElr === null)) tags.push([2, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionRecord.LastKnownElr'); }]);
+    let tags: TagEntry[] | null = null;
+    if (true && !(x.leaderRecoveryState === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
+    if (v >= 2 && !(x.eligibleLeaderReplicas === null)) (tags ??= []).push([1, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionRecord.EligibleLeaderReplicas'); }]);
+    if (v >= 2 && !(x.lastKnownElr === null)) (tags ??= []).push([2, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionRecord.LastKnownElr'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

@@ -22,6 +22,13 @@ export function defaultProducerIdsRecord(): ProducerIdsRecord {
   };
 }
 
+function isDefaultProducerIdsRecord(x: ProducerIdsRecord): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === -1n
+    && x.nextProducerId === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readProducerIdsRecord(r: Reader, v: number): ProducerIdsRecord {
   const x: ProducerIdsRecord = {
     brokerId: r.readInt32(),

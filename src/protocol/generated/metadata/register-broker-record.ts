@@ -33,6 +33,14 @@ export function defaultRegisterBrokerRecordBrokerEndpoint(): RegisterBrokerRecor
   };
 }
 
+function isDefaultRegisterBrokerRecordBrokerEndpoint(x: RegisterBrokerRecordBrokerEndpoint): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && x.securityProtocol === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRegisterBrokerRecordBrokerEndpoint(r: Reader, v: number): RegisterBrokerRecordBrokerEndpoint {
   const x: RegisterBrokerRecordBrokerEndpoint = {
     name: r.readCompactString(),
@@ -74,6 +82,13 @@ export function defaultRegisterBrokerRecordBrokerFeature(): RegisterBrokerRecord
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   };
+}
+
+function isDefaultRegisterBrokerRecordBrokerFeature(x: RegisterBrokerRecordBrokerFeature): boolean {
+  return x.name === ""
+    && x.minSupportedVersion === 0
+    && x.maxSupportedVersion === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readRegisterBrokerRecordBrokerFeature(r: Reader, v: number): RegisterBrokerRecordBrokerFeature {
@@ -131,6 +146,20 @@ export function defaultRegisterBrokerRecord(): RegisterBrokerRecord {
   };
 }
 
+function isDefaultRegisterBrokerRecord(x: RegisterBrokerRecord): boolean {
+  return x.brokerId === 0
+    && x.isMigratingZkBroker === false
+    && x.incarnationId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.brokerEpoch === 0n
+    && (x.endPoints !== null && x.endPoints.length === 0)
+    && (x.features !== null && x.features.length === 0)
+    && x.rack === ""
+    && x.fenced === true
+    && x.inControlledShutdown === false
+    && (x.logDirs !== null && x.logDirs.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRegisterBrokerRecord(r: Reader, v: number): RegisterBrokerRecord {
   const x: RegisterBrokerRecord = {
     brokerId: r.readInt32(),
@@ -179,8 +208,8 @@ function writeRegisterBrokerRecord(w: Writer, v: number, x: RegisterBrokerRecord
   else { if (!(x.inControlledShutdown === false)) throw absentFieldError('RegisterBrokerRecord.InControlledShutdown', v); }
   if (!(v >= 3)) { if (!((x.logDirs !== null && x.logDirs.length === 0))) throw absentFieldError('RegisterBrokerRecord.LogDirs', v); }
   if (true) {
-    const tags: TagEntry[] = [];
-    if (v >= 3 && !((x.logDirs !== null && x.logDirs.length === 0))) tags.push([0, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'RegisterBrokerRecord.LogDirs'); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 3 && !((x.logDirs !== null && x.logDirs.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'RegisterBrokerRecord.LogDirs'); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }

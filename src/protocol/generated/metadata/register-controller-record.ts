@@ -27,6 +27,14 @@ export function defaultRegisterControllerRecordControllerEndpoint(): RegisterCon
   };
 }
 
+function isDefaultRegisterControllerRecordControllerEndpoint(x: RegisterControllerRecordControllerEndpoint): boolean {
+  return x.name === ""
+    && x.host === ""
+    && x.port === 0
+    && x.securityProtocol === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRegisterControllerRecordControllerEndpoint(r: Reader, v: number): RegisterControllerRecordControllerEndpoint {
   const x: RegisterControllerRecordControllerEndpoint = {
     name: r.readCompactString(),
@@ -68,6 +76,13 @@ export function defaultRegisterControllerRecordControllerFeature(): RegisterCont
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   };
+}
+
+function isDefaultRegisterControllerRecordControllerFeature(x: RegisterControllerRecordControllerFeature): boolean {
+  return x.name === ""
+    && x.minSupportedVersion === 0
+    && x.maxSupportedVersion === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readRegisterControllerRecordControllerFeature(r: Reader, v: number): RegisterControllerRecordControllerFeature {
@@ -113,6 +128,15 @@ export function defaultRegisterControllerRecord(): RegisterControllerRecord {
     endPoints: [],
     features: [],
   };
+}
+
+function isDefaultRegisterControllerRecord(x: RegisterControllerRecord): boolean {
+  return x.controllerId === 0
+    && x.incarnationId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.zkMigrationReady === false
+    && (x.endPoints !== null && x.endPoints.length === 0)
+    && (x.features !== null && x.features.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readRegisterControllerRecord(r: Reader, v: number): RegisterControllerRecord {

@@ -18,6 +18,11 @@ export function defaultRemoveAccessControlEntryRecord(): RemoveAccessControlEntr
   };
 }
 
+function isDefaultRemoveAccessControlEntryRecord(x: RemoveAccessControlEntryRecord): boolean {
+  return x.id === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRemoveAccessControlEntryRecord(r: Reader, v: number): RemoveAccessControlEntryRecord {
   const x: RemoveAccessControlEntryRecord = {
     id: r.readUuid(),

@@ -19,6 +19,11 @@ export function defaultRemoveDelegationTokenRecord(): RemoveDelegationTokenRecor
   };
 }
 
+function isDefaultRemoveDelegationTokenRecord(x: RemoveDelegationTokenRecord): boolean {
+  return x.tokenId === ""
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRemoveDelegationTokenRecord(r: Reader, v: number): RemoveDelegationTokenRecord {
   const x: RemoveDelegationTokenRecord = {
     tokenId: r.readCompactString(),

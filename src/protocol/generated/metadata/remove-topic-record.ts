@@ -18,6 +18,11 @@ export function defaultRemoveTopicRecord(): RemoveTopicRecord {
   };
 }
 
+function isDefaultRemoveTopicRecord(x: RemoveTopicRecord): boolean {
+  return x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRemoveTopicRecord(r: Reader, v: number): RemoveTopicRecord {
   const x: RemoveTopicRecord = {
     topicId: r.readUuid(),

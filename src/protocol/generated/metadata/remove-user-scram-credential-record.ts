@@ -21,6 +21,12 @@ export function defaultRemoveUserScramCredentialRecord(): RemoveUserScramCredent
   };
 }
 
+function isDefaultRemoveUserScramCredentialRecord(x: RemoveUserScramCredentialRecord): boolean {
+  return x.name === ""
+    && x.mechanism === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readRemoveUserScramCredentialRecord(r: Reader, v: number): RemoveUserScramCredentialRecord {
   const x: RemoveUserScramCredentialRecord = {
     name: r.readCompactString(),

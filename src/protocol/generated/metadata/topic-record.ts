@@ -21,6 +21,12 @@ export function defaultTopicRecord(): TopicRecord {
   };
 }
 
+function isDefaultTopicRecord(x: TopicRecord): boolean {
+  return x.name === ""
+    && x.topicId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && !x._unknownTaggedFields?.length;
+}
+
 function readTopicRecord(r: Reader, v: number): TopicRecord {
   const x: TopicRecord = {
     name: r.readCompactString(),

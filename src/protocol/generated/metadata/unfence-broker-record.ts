@@ -20,6 +20,12 @@ export function defaultUnfenceBrokerRecord(): UnfenceBrokerRecord {
   };
 }
 
+function isDefaultUnfenceBrokerRecord(x: UnfenceBrokerRecord): boolean {
+  return x.id === 0
+    && x.epoch === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUnfenceBrokerRecord(r: Reader, v: number): UnfenceBrokerRecord {
   const x: UnfenceBrokerRecord = {
     id: r.readInt32(),

@@ -20,6 +20,12 @@ export function defaultUnregisterBrokerRecord(): UnregisterBrokerRecord {
   };
 }
 
+function isDefaultUnregisterBrokerRecord(x: UnregisterBrokerRecord): boolean {
+  return x.brokerId === 0
+    && x.brokerEpoch === 0n
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUnregisterBrokerRecord(r: Reader, v: number): UnregisterBrokerRecord {
   const x: UnregisterBrokerRecord = {
     brokerId: r.readInt32(),

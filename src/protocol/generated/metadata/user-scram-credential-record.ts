@@ -29,6 +29,16 @@ export function defaultUserScramCredentialRecord(): UserScramCredentialRecord {
   };
 }
 
+function isDefaultUserScramCredentialRecord(x: UserScramCredentialRecord): boolean {
+  return x.name === ""
+    && x.mechanism === 0
+    && (x.salt !== null && x.salt.length === 0)
+    && (x.storedKey !== null && x.storedKey.length === 0)
+    && (x.serverKey !== null && x.serverKey.length === 0)
+    && x.iterations === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readUserScramCredentialRecord(r: Reader, v: number): UserScramCredentialRecord {
   const x: UserScramCredentialRecord = {
     name: r.readCompactString(),

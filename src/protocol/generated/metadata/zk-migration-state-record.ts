@@ -18,6 +18,11 @@ export function defaultZkMigrationStateRecord(): ZkMigrationStateRecord {
   };
 }
 
+function isDefaultZkMigrationStateRecord(x: ZkMigrationStateRecord): boolean {
+  return x.zkMigrationState === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readZkMigrationStateRecord(r: Reader, v: number): ZkMigrationStateRecord {
   const x: ZkMigrationStateRecord = {
     zkMigrationState: r.readInt8(),

@@ -22,6 +22,11 @@ export function defaultQuorumStateDataVoter(): QuorumStateDataVoter {
   };
 }
 
+function isDefaultQuorumStateDataVoter(x: QuorumStateDataVoter): boolean {
+  return x.voterId === 0
+    && !x._unknownTaggedFields?.length;
+}
+
 function readQuorumStateDataVoter(r: Reader, v: number): QuorumStateDataVoter {
   const x: QuorumStateDataVoter = {
     voterId: r.readInt32(),
@@ -65,6 +70,17 @@ export function defaultQuorumStateData(): QuorumStateData {
     appliedOffset: 0n,
     currentVoters: [],
   };
+}
+
+function isDefaultQuorumStateData(x: QuorumStateData): boolean {
+  return x.clusterId === ""
+    && x.leaderId === -1
+    && x.leaderEpoch === -1
+    && x.votedId === -1
+    && x.votedDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA'
+    && x.appliedOffset === 0n
+    && (x.currentVoters !== null && x.currentVoters.length === 0)
+    && !x._unknownTaggedFields?.length;
 }
 
 function readQuorumStateData(r: Reader, v: number): QuorumStateData {

@@ -16,6 +16,10 @@ export function defaultTransactionLogKey(): TransactionLogKey {
   };
 }
 
+function isDefaultTransactionLogKey(x: TransactionLogKey): boolean {
+  return x.transactionalId === "";
+}
+
 function readTransactionLogKey(r: Reader, v: number): TransactionLogKey {
   const x: TransactionLogKey = {
     transactionalId: r.readString(),

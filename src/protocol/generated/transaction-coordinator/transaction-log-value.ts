@@ -30,6 +30,12 @@ export function defaultTransactionLogValuePartitionsSchema(): TransactionLogValu
   };
 }
 
+function isDefaultTransactionLogValuePartitionsSchema(x: TransactionLogValuePartitionsSchema): boolean {
+  return x.topic === ""
+    && (x.partitionIds !== null && x.partitionIds.length === 0)
+    && !x._unknownTaggedFields?.length;
+}
+
 function readTransactionLogValuePartitionsSchema(r: Reader, v: number): TransactionLogValuePartitionsSchema {
   const flex = v >= 1;
   const x: TransactionLogValuePartitionsSchema = {
@@ -83,6 +89,20 @@ export function defaultTransactionLogValue(): TransactionLogValue {
     transactionStartTimestampMs: 0n,
     clientTransactionVersion: 0,
   };
+}
+
+function isDefaultTransactionLogValue(x: TransactionLogValue): boolean {
+  return x.producerId === 0n
+    && x.previousProducerId === -1n
+    && x.nextProducerId === -1n
+    && x.producerEpoch === 0
+    && x.transactionTimeoutMs === 0
+    && x.transactionStatus === 0
+    && (x.transactionPartitions !== null && x.transactionPartitions.length === 0)
+    && x.transactionLastUpdateTimestampMs === 0n
+    && x.transactionStartTimestampMs === 0n
+    && x.clientTransactionVersion === 0
+    && !x._unknownTaggedFields?.length;
 }
 
 function readTransactionLogValue(r: Reader, v: number): TransactionLogValue {
@@ -147,10 +167,10 @@ function writeTransactionLogValue(w: Writer, v: number, x: TransactionLogValue):
   w.writeInt64(x.transactionStartTimestampMs);
   if (!(v >= 1)) { if (!(x.clientTransactionVersion === 0)) throw absentFieldError('TransactionLogValue.ClientTransactionVersion', v); }
   if (flex) {
-    const tags: TagEntry[] = [];
-    if (v >= 1 && !(x.previousProducerId === -1n)) tags.push([0, (w) => { w.writeInt64(x.previousProducerId); }]);
-    if (v >= 1 && !(x.nextProducerId === -1n)) tags.push([1, (w) => { w.writeInt64(x.nextProducerId); }]);
-    if (v >= 1 && !(x.clientTransactionVersion === 0)) tags.push([2, (w) => { w.writeInt16(x.clientTransactionVersion); }]);
+    let tags: TagEntry[] | null = null;
+    if (v >= 1 && !(x.previousProducerId === -1n)) (tags ??= []).push([0, (w) => { w.writeInt64(x.previousProducerId); }]);
+    if (v >= 1 && !(x.nextProducerId === -1n)) (tags ??= []).push([1, (w) => { w.writeInt64(x.nextProducerId); }]);
+    if (v >= 1 && !(x.clientTransactionVersion === 0)) (tags ??= []).push([2, (w) => { w.writeInt16(x.clientTransactionVersion); }]);
     writeTaggedFields(w, tags, x._unknownTaggedFields);
   }
 }
