@@ -49,6 +49,20 @@ export enum CompressionType {
   Zstd = 4,
 }
 
+/** Attribute bit 3. Under LogAppendTime every record's timestamp reads as the batch maxTimestamp. */
+export enum TimestampType {
+  CreateTime = 0,
+  LogAppendTime = 1,
+}
+
+/** The only magic value this broker writes; 0 and 1 are the legacy message formats. */
+export const CURRENT_MAGIC = 2;
+/**
+ * Smallest batchLength a log reader accepts before looking at the magic byte (Java's
+ * LegacyRecord.RECORD_OVERHEAD_V0, the smallest entry of any format); smaller is corruption.
+ */
+export const MIN_BATCH_LENGTH = 14;
+
 /** A zero-copy view of one batch's header fields. */
 export class BatchHeader {
   constructor(readonly buf: Buffer, readonly pos = 0) {}

@@ -9,7 +9,8 @@
  *   A reader that meets the 8-byte magic again where a block length is expected skips that header
  *   and continues (concatenated streams), as snappy-java does.
  * - raw snappy: one snappy block, starting with the uncompressed length as an unsigned varint.
- *   librdkafka (kcat, confluent-kafka-*, node-rdkafka) writes this, as do sarama and kafkajs-snappy.
+ *   librdkafka (kcat, confluent-kafka-*, node-rdkafka) and sarama write this (see the captured
+ *   batches in test/unit/records/client-batches.ts).
  *
  * What Kafka accepts: the broker decompresses with snappy-java's SnappyInputStream, whose
  * readHeader() falls back to raw snappy ("(probably) compressed by Snappy.compress(byte[])")
@@ -17,7 +18,8 @@
  * Sources read: xerial snappy-java SnappyInputStream.readHeader/readFully; librdkafka
  * rdkafka_msgset_writer.c (rd_kafka_snappy_compress_iov, no framing). decompress() detects the
  * layout by the 8-byte magic, exactly like snappy-java; compress() writes xerial framing like
- * the Java client, which every client library we know of reads.
+ * the Java client and Kafka itself (librdkafka reads it with rd_kafka_snappy_java_uncompress,
+ * kafka-python with snappy_decode's xerial detection).
  *
  * Bounded: every raw block starts with its uncompressed length, so the total is known before
  * any block is decoded and a bomb throws DecompressionLimitError without allocating.

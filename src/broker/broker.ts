@@ -1,0 +1,273 @@
+/**
+ * A Gregor node in KRaft combined mode (process.roles=broker,controller) with one voter: storage,
+ * the metadata log and image, the controller, the partitions it leads, and the listeners.
+ *
+ * Start-up: format storage if empty -> open log dirs (recovery) -> replay __cluster_metadata into
+ * the image -> open partitions -> listen -> register this broker (advertised endpoints with the
+ * ports actually bound). Shutdown: stop accepting and answer in-flight requests, snapshot producer
+ * state, flush and checkpoint logs, write the clean-shutdown markers.
+ */
+import { join } from 'node:path';
+import type { BrokerConfig } from '../config/broker-configs.js';
+import { ConfigSource } from '../config/config-def.js';
+import {
+  controllerListenerNames,
+  effectiveAdvertisedBrokerListeners,
+  listenerEndpoints,
+  SECURITY_PROTOCOLS,
+} from '../config/listeners.js';
+import { describeTopicConfig, TOPIC_CONFIG_DEF, TopicConfig, topicDefaultsFromBroker, validateTopicConfigs, type TopicConfigName } from '../config/topic-configs.js';
+import { HANDLERS } from '../handlers/registry.js';
+import type { Logger } from '../logger.js';
+import { BOOTSTRAP_METADATA_VERSION, Controller } from '../metadata/controller.js';
+import { MetadataImage } from '../metadata/image.js';
+import { LocalMetadataLog } from '../metadata/local-metadata-log.js';
+import { CLUSTER_METADATA_TOPIC } from '../metadata/topic-name.js';
+import { RequestDispatcher } from '../network/request-dispatcher.js';
+import { SocketServer, type BoundListener } from '../network/socket-server.js';
+import { crc32cImplementation } from '../protocol/crc32c.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { FetchSessionCache } from '../replication/fetch-session.js';
+import { ReplicaManager } from '../replication/replica-manager.js';
+import { logConfigOf } from '../replication/topic-settings.js';
+import type { StorageFs } from '../storage/fs/storage-fs.js';
+import { LogManager, type LogDirDescription } from '../storage/log-manager.js';
+import { PartitionLog } from '../storage/partition-log.js';
+import { TimerScheduler, type Scheduler } from '../storage/scheduler.js';
+import { ProducerIdManager } from './producer-id-manager.js';
+import type { BrokerServices, FeatureVersions, TopicConfigEntry } from './services.js';
+import { ensureFormatted } from './storage-format.js';
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  fs: StorageFs;
+  log: Logger;
+  /** Cluster id to format empty storage with (CLUSTER_ID); a random one otherwise. */
+  clusterId?: string;
+  now?: () => number;
+  scheduler?: Scheduler;
+}
+
+/** The metadata log has a single leader epoch while there is a single voter. */
+const METADATA_LEADER_EPOCH = 0;
+
+export class Broker implements BrokerServices {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly image = new MetadataImage();
+  readonly controller: Controller;
+  readonly replicas: ReplicaManager;
+  readonly producerIds: ProducerIdManager;
+  readonly fetchSessions: FetchSessionCache;
+  readonly log: Logger;
+  readonly logManager: LogManager;
+  private readonly metadataLog: LocalMetadataLog;
+  private readonly dispatcher: RequestDispatcher;
+  private readonly socketServer: SocketServer;
+  private readonly brokerConfig: BrokerConfig;
+  private readonly clock: () => number;
+  private shuttingDown = false;
+  private closed: Promise<void> | null = null;
+  listeners: BoundListener[] = [];
+
+  private constructor(opts: BrokerOptions) {
+    const config = opts.config;
+    this.brokerConfig = config;
+    this.log = opts.log;
+    this.clock = opts.now ?? Date.now;
+    this.nodeId = config.nodeId;
+    const fs = opts.fs;
+    const scheduler = opts.scheduler ?? new TimerScheduler();
+
+    const logDirs = config.logDirs;
+    const metadataDir = config.metadataLogDir;
+    const formatted = ensureFormatted(fs, [...new Set([...logDirs, metadataDir])], this.nodeId, opts.clusterId);
+    this.clusterId = formatted.clusterId;
+    if (formatted.formatted) this.log.info({ clusterId: this.clusterId, logDirs }, 'formatted storage');
+    this.log.info({ crc32c: crc32cImplementation() }, 'CRC-32C implementation');
+
+    const topicDefaults = topicDefaultsFromBroker(config);
+    const topicConfig = (topic: string) => TopicConfig.create(Object.fromEntries(this.image.topicConfigs(topic)), topicDefaults);
+    this.logManager = LogManager.open({
+      logDirs,
+      fs,
+      scheduler,
+      clock: this.clock,
+      logger: this.log,
+      defaultConfig: logConfigOf(TopicConfig.create({}, topicDefaults)),
+      topicConfig: (topic) => logConfigOf(topicConfig(topic)),
+      flushSchedulerIntervalMs: config.getNumber('log.flush.scheduler.interval.ms') ?? undefined,
+      recoveryPointCheckpointIntervalMs: config.getNumber('log.flush.offset.checkpoint.interval.ms') ?? undefined,
+      logStartOffsetCheckpointIntervalMs: config.getNumber('log.flush.start.offset.checkpoint.interval.ms') ?? undefined,
+      highWatermarkCheckpointIntervalMs: config.getNumber('replica.high.watermark.checkpoint.interval.ms') ?? undefined,
+      fileDeleteDelayMs: config.getNumber('log.segment.delete.delay.ms') ?? undefined,
+      brokerEpoch: () => this.image.brokers.get(this.nodeId)?.brokerEpoch ?? -1n,
+    });
+
+    const metadataPartitionDir = join(metadataDir, `${CLUSTER_METADATA_TOPIC}-0`);
+    this.metadataLog = new LocalMetadataLog(
+      PartitionLog.open({
+        dir: metadataPartitionDir,
+        topicPartition: { topic: CLUSTER_METADATA_TOPIC, partition: 0 },
+        config: { ...logConfigOf(TopicConfig.create({}, topicDefaults)), segmentBytes: 8 * 1024 * 1024 },
+        fs,
+        clock: this.clock,
+        logger: this.log,
+      }),
+      METADATA_LEADER_EPOCH,
+      this.clock,
+    );
+    this.metadataLog.replay((record, offset) => this.image.apply(record, offset));
+
+    const directoryId = formatted.directoryIds.get(logDirs[0]!)!;
+    this.replicas = new ReplicaManager({
+      nodeId: this.nodeId,
+      image: this.image,
+      logManager: this.logManager,
+      fs,
+      now: this.clock,
+      log: this.log,
+      topicConfig,
+      producerIdExpirationMs: config.getNumber('producer.id.expiration.ms') ?? 86400000,
+    });
+    this.controller = new Controller({
+      nodeId: this.nodeId,
+      image: this.image,
+      log: this.metadataLog,
+      defaultNumPartitions: () => config.get('num.partitions'),
+      defaultReplicationFactor: () => config.get('default.replication.factor'),
+      validateTopicConfigs: (configs) => {
+        const errors = validateTopicConfigs(Object.fromEntries(configs), { defaults: topicDefaults });
+        return errors.length > 0 ? { name: errors[0]!.name, message: errors[0]!.errorMessage } : null;
+      },
+      directoryId: () => directoryId,
+      onCommit: (records) => this.replicas.onMetadataRecords(records),
+    });
+    this.replicas.loadFromImage();
+    this.producerIds = new ProducerIdManager(this.controller);
+    this.fetchSessions = new FetchSessionCache(config.get('max.incremental.fetch.session.cache.slots'), this.clock);
+
+    this.dispatcher = new RequestDispatcher(HANDLERS, this, this.log);
+    this.socketServer = new SocketServer({
+      maxFrameBytes: config.get('socket.request.max.bytes'),
+      idleTimeoutMs: config.getNumber('connections.max.idle.ms') ?? 600000,
+      maxConnections: config.get('max.connections'),
+      dispatcher: this.dispatcher,
+      log: this.log,
+    });
+  }
+
+  /** Opens storage, replays metadata, binds the listeners and registers the broker. */
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(opts);
+    try {
+      await broker.listen();
+    } catch (err) {
+      await broker.close();
+      throw err;
+    }
+    return broker;
+  }
+
+  private async listen(): Promise<void> {
+    const config = this.brokerConfig;
+    const controllerNames = new Set(controllerListenerNames(config));
+    this.listeners = await this.socketServer.listen(
+      listenerEndpoints(config).map((e) => ({ name: e.listenerName, host: e.host ?? '', port: e.port, isController: controllerNames.has(e.listenerName) })),
+    );
+    const endpoints = effectiveAdvertisedBrokerListeners(config).map((e) => {
+      const bound = this.listeners.find((l) => l.name === e.listenerName);
+      return {
+        name: e.listenerName,
+        host: e.host ?? 'localhost',
+        port: e.port === 0 && bound ? bound.boundPort : e.port,
+        securityProtocol: SECURITY_PROTOCOLS.indexOf(e.securityProtocol),
+      };
+    });
+    this.controller.registerBroker(endpoints, config.get('broker.rack') ?? null);
+  }
+
+  /** host:port of a listener as bound (the first non-controller listener by default). */
+  address(listenerName?: string): { host: string; port: number } {
+    const l = listenerName ? this.listeners.find((x) => x.name === listenerName) : this.listeners.find((x) => !x.isController);
+    if (!l) throw new Error(`no listener ${listenerName ?? ''}`);
+    return { host: l.host === '' || l.host === '0.0.0.0' ? '127.0.0.1' : l.host, port: l.boundPort };
+  }
+
+  // ---- BrokerServices
+
+  config<T = unknown>(name: string): T {
+    return this.brokerConfig.get(name as never) as T;
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  apiVersions(isControllerListener: boolean) {
+    return this.dispatcher.apiVersions(isControllerListener);
+  }
+
+  features(): FeatureVersions {
+    return {
+      supported: [{ name: 'metadata.version', minVersion: 1, maxVersion: BOOTSTRAP_METADATA_VERSION }],
+      finalized: [...this.image.features].map(([name, level]) => ({ name, minVersionLevel: level, maxVersionLevel: level })),
+      epoch: this.image.lastOffset,
+    };
+  }
+
+  controllerId(): number {
+    return this.nodeId;
+  }
+
+  describeTopicConfigs(overrides: ReadonlyMap<string, string>): TopicConfigEntry[] {
+    const topic = TopicConfig.create(Object.fromEntries(overrides), topicDefaultsFromBroker(this.brokerConfig));
+    return [...TOPIC_CONFIG_DEF.names()].sort().map((name) => {
+      const d = describeTopicConfig(name as TopicConfigName, topic, this.brokerConfig);
+      return { name: d.name, value: d.value, readOnly: d.readOnly, configSource: d.source ?? ConfigSource.DEFAULT_CONFIG, isSensitive: d.isSensitive };
+    });
+  }
+
+  describeLogDirs(): LogDirDescription[] {
+    return this.logManager.describeLogDirs();
+  }
+
+  autoCreateTopics(names: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!this.brokerConfig.get('auto.create.topics.enable')) {
+      for (const n of names) out.set(n, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      return out;
+    }
+    const results = this.controller.createTopics(
+      names.map((name) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })),
+      false,
+    );
+    for (const r of results) {
+      if (r.errorCode !== ErrorCode.NONE) this.log.warn({ topic: r.name, error: r.errorMessage }, 'auto-creation failed');
+      out.set(r.name, r.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? ErrorCode.NONE : r.errorCode);
+    }
+    return out;
+  }
+
+  // ---- lifecycle
+
+  /** Stops accepting, answers in-flight requests, then flushes and closes storage. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.replicas.wakeAll();
+    await this.socketServer.close();
+    this.replicas.close();
+    this.logManager.close();
+    this.metadataLog.close();
+    this.log.info('shut down cleanly');
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * One partition this broker leads: its log, its producer state, and the leader-side append and
+ * read rules (Kafka's Partition + the leader half of UnifiedLog.append).
+ *
+ * With one replica the high watermark follows the log end offset on every append; replication
+ * will move it from follower fetch positions instead.
+ */
+import { ErrorCode } from '../protocol/error-codes.js';
+import { TimestampType, type BatchHeader } from '../protocol/records/batch-header.js';
+import { validateBatchForAppend, validateRecordsForAppend, type RecordError } from '../protocol/records/validate.js';
+import type { PartitionLog } from '../storage/partition-log.js';
+import type { ProducerStateManager } from '../storage/producer-state/index.js';
+
+const LONG_MAX = 0x7fffffffffffffffn;
+
+/** The topic-level settings a partition's append path reads, resolved from topic and broker configs. */
+export interface PartitionSettings {
+  maxMessageBytes: number;
+  timestampType: TimestampType;
+  timestampBeforeMaxMs: bigint;
+  timestampAfterMaxMs: bigint;
+  compacted: boolean;
+  minInsyncReplicas: number;
+}
+
+export interface PartitionAppendResult {
+  errorCode: number;
+  errorMessage: string | null;
+  baseOffset: bigint;
+  logAppendTimeMs: bigint;
+  logStartOffset: bigint;
+  recordErrors: RecordError[];
+}
+
+export class Partition {
+  /** Appends waiting on per-record validation; later appends queue behind them to keep order. */
+  private pending: Promise<unknown> | null = null;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly topicId: string,
+    public leaderEpoch: number,
+    readonly log: PartitionLog,
+    readonly producers: ProducerStateManager,
+    public settings: PartitionSettings,
+    private readonly now: () => number,
+  ) {}
+
+  get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  private failure(errorCode: number, errorMessage: string | null, recordErrors: RecordError[] = []): PartitionAppendResult {
+    return { errorCode, errorMessage, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors };
+  }
+
+  /**
+   * Validates and appends the records of one Produce partition entry. Synchronous unless the
+   * topic needs per-record checks (compaction, timestamp bounds, LogAppendTime on compressed data).
+   */
+  appendRecordsAsLeader(records: Buffer | null, produceVersion: number, acks: number): PartitionAppendResult | Promise<PartitionAppendResult> {
+    const s = this.settings;
+    if (acks === -1 && s.minInsyncReplicas > 1) {
+      // One replica in the ISR: acks=all cannot be satisfied past min.insync.replicas = 1.
+      return this.failure(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(1) is insufficient to satisfy the min.isr requirement of ${s.minInsyncReplicas} for partition ${this.name}`);
+    }
+    const checked = validateBatchForAppend(records ?? Buffer.alloc(0), { produceVersion, maxMessageBytes: s.maxMessageBytes, topicPartition: this.name });
+    if (!checked.ok) return this.failure(checked.errorCode, checked.errorMessage);
+    const batch = checked.batch;
+
+    const needsRecords = s.compacted || s.timestampBeforeMaxMs !== LONG_MAX || (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX && checked.header.compression !== 0);
+    if (!needsRecords && this.pending === null) {
+      if (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX) {
+        const bound = BigInt(this.now()) + s.timestampAfterMaxMs;
+        if (checked.header.maxTimestamp > bound) {
+          return this.failure(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${checked.header.maxTimestamp} of message is out of range. The timestamp should be within [-, ${bound}]`);
+        }
+      }
+      return this.appendValidated(batch, checked.header);
+    }
+    const run = async (): Promise<PartitionAppendResult> => {
+      if (needsRecords) {
+        const v = await validateRecordsForAppend(batch, {
+          maxDecompressedBytes: Math.max(s.maxMessageBytes * 64, 64 * 1024 * 1024),
+          compacted: s.compacted,
+          timestampType: s.timestampType,
+          nowMs: BigInt(this.now()),
+          timestampBeforeMaxMs: s.timestampBeforeMaxMs,
+          timestampAfterMaxMs: s.timestampAfterMaxMs,
+          topicPartition: this.name,
+        });
+        if (v.errorCode !== ErrorCode.NONE) return this.failure(v.errorCode, v.errorMessage, v.recordErrors);
+      }
+      return this.appendValidated(batch, checked.header);
+    };
+    const result = (this.pending ?? Promise.resolve()).then(run);
+    const settled = result.finally(() => {
+      if (this.pending === settled) this.pending = null;
+    });
+    this.pending = settled;
+    return result;
+  }
+
+  /** Producer-state check, then the log append; the batch passed header validation. */
+  private appendValidated(batch: Buffer, h: BatchHeader): PartitionAppendResult {
+    const logAppendTime = this.settings.timestampType === TimestampType.LogAppendTime ? this.now() : undefined;
+
+    let prepared = null;
+    if (h.producerId >= 0n) {
+      prepared = this.producers.prepareAppend(h);
+      if (prepared.kind === 'duplicate') {
+        return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: prepared.firstOffset, logAppendTimeMs: logAppendTime === undefined ? -1n : prepared.timestamp, logStartOffset: this.log.logStartOffset, recordErrors: [] };
+      }
+      if (prepared.kind === 'error') return this.failure(prepared.errorCode, prepared.message);
+    }
+    const appended = this.log.append(batch, { leaderEpoch: this.leaderEpoch, logAppendTimeMs: logAppendTime });
+    if (prepared) this.producers.commitAppend(prepared, appended.firstOffset, appended.lastOffset, appended.maxTimestamp);
+    else this.producers.updateMapEndOffset(appended.lastOffset + 1n);
+    this.log.highWatermark = this.log.logEndOffset;
+    this.log.maybeFlush();
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      baseOffset: appended.firstOffset,
+      logAppendTimeMs: logAppendTime === undefined ? -1n : BigInt(logAppendTime),
+      logStartOffset: this.log.logStartOffset,
+      recordErrors: [],
+    };
+  }
+}
