@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { BrokerConfig } from '../config/broker-configs.js';
-import { ConfigSource } from '../config/config-def.js';
+import { ConfigSource, type ConfigValue } from '../config/config-def.js';
 import {
   controllerListenerNames,
   effectiveAdvertisedBrokerListeners,
@@ -20,7 +20,9 @@ import { describeTopicConfig, TOPIC_CONFIG_DEF, TopicConfig, topicDefaultsFromBr
 import { HANDLERS } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
 import { BOOTSTRAP_METADATA_VERSION, Controller } from '../metadata/controller.js';
-import { MetadataImage } from '../metadata/image.js';
+import { ConfigResourceType, MetadataImage } from '../metadata/image.js';
+import { MetadataRecordKey } from '../protocol/generated/metadata-records.js';
+import type { ConfigRecord } from '../protocol/generated/metadata/config-record.js';
 import { LocalMetadataLog } from '../metadata/local-metadata-log.js';
 import { CLUSTER_METADATA_TOPIC } from '../metadata/topic-name.js';
 import { RequestDispatcher } from '../network/request-dispatcher.js';
@@ -34,6 +36,7 @@ import type { StorageFs } from '../storage/fs/storage-fs.js';
 import { LogManager, type LogDirDescription } from '../storage/log-manager.js';
 import { PartitionLog } from '../storage/partition-log.js';
 import { TimerScheduler, type Scheduler } from '../storage/scheduler.js';
+import { ConfigAdmin } from './config-admin.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import type { BrokerServices, FeatureVersions, TopicConfigEntry } from './services.js';
 import { ensureFormatted } from './storage-format.js';
@@ -59,12 +62,16 @@ export class Broker implements BrokerServices {
   readonly replicas: ReplicaManager;
   readonly producerIds: ProducerIdManager;
   readonly fetchSessions: FetchSessionCache;
+  readonly configAdmin: ConfigAdmin;
   readonly log: Logger;
   readonly logManager: LogManager;
   private readonly metadataLog: LocalMetadataLog;
   private readonly dispatcher: RequestDispatcher;
   private readonly socketServer: SocketServer;
-  private readonly brokerConfig: BrokerConfig;
+  /** Static config plus the dynamic broker configs of the metadata image; rebuilt when those change. */
+  private brokerConfig: BrokerConfig;
+  private readonly staticConfig: BrokerConfig;
+  private topicDefaults: ReadonlyMap<string, ConfigValue>;
   private readonly clock: () => number;
   private shuttingDown = false;
   private closed: Promise<void> | null = null;
@@ -72,6 +79,7 @@ export class Broker implements BrokerServices {
 
   private constructor(opts: BrokerOptions) {
     const config = opts.config;
+    this.staticConfig = config;
     this.brokerConfig = config;
     this.log = opts.log;
     this.clock = opts.now ?? Date.now;
@@ -86,8 +94,9 @@ export class Broker implements BrokerServices {
     if (formatted.formatted) this.log.info({ clusterId: this.clusterId, logDirs }, 'formatted storage');
     this.log.info({ crc32c: crc32cImplementation() }, 'CRC-32C implementation');
 
-    const topicDefaults = topicDefaultsFromBroker(config);
-    const topicConfig = (topic: string) => TopicConfig.create(Object.fromEntries(this.image.topicConfigs(topic)), topicDefaults);
+    this.topicDefaults = topicDefaultsFromBroker(config);
+    const topicDefaults = this.topicDefaults;
+    const topicConfig = (topic: string) => TopicConfig.create(Object.fromEntries(this.image.topicConfigs(topic)), this.topicDefaults);
     this.logManager = LogManager.open({
       logDirs,
       fs,
@@ -118,6 +127,7 @@ export class Broker implements BrokerServices {
       this.clock,
     );
     this.metadataLog.replay((record, offset) => this.image.apply(record, offset));
+    this.applyDynamicBrokerConfigs();
 
     const directoryId = formatted.directoryIds.get(logDirs[0]!)!;
     this.replicas = new ReplicaManager({
@@ -137,11 +147,23 @@ export class Broker implements BrokerServices {
       defaultNumPartitions: () => config.get('num.partitions'),
       defaultReplicationFactor: () => config.get('default.replication.factor'),
       validateTopicConfigs: (configs) => {
-        const errors = validateTopicConfigs(Object.fromEntries(configs), { defaults: topicDefaults });
+        const errors = validateTopicConfigs(Object.fromEntries(configs), { defaults: this.topicDefaults });
         return errors.length > 0 ? { name: errors[0]!.name, message: errors[0]!.errorMessage } : null;
       },
       directoryId: () => directoryId,
-      onCommit: (records) => this.replicas.onMetadataRecords(records),
+      onCommit: (records) => {
+        if (records.some((r) => r.type === MetadataRecordKey.ConfigRecord && (r.data as ConfigRecord).resourceType === ConfigResourceType.BROKER)) {
+          this.applyDynamicBrokerConfigs();
+        }
+        this.replicas.onMetadataRecords(records);
+      },
+    });
+    this.configAdmin = new ConfigAdmin({
+      nodeId: this.nodeId,
+      image: this.image,
+      controller: this.controller,
+      brokerConfig: () => this.brokerConfig,
+      topicDefaults: () => this.topicDefaults,
     });
     this.replicas.loadFromImage();
     this.producerIds = new ProducerIdManager(this.controller);
@@ -155,6 +177,13 @@ export class Broker implements BrokerServices {
       dispatcher: this.dispatcher,
       log: this.log,
     });
+  }
+
+  /** Rebuilds the effective config from the static one and the dynamic broker configs in the image. */
+  private applyDynamicBrokerConfigs(): void {
+    const layer = (name: string) => Object.fromEntries(this.image.brokerConfigs(name));
+    this.brokerConfig = this.staticConfig.withDynamic({ clusterDefault: layer(''), perBroker: layer(String(this.nodeId)) });
+    this.topicDefaults = topicDefaultsFromBroker(this.brokerConfig);
   }
 
   /** Opens storage, replays metadata, binds the listeners and registers the broker. */
@@ -225,7 +254,7 @@ export class Broker implements BrokerServices {
   }
 
   describeTopicConfigs(overrides: ReadonlyMap<string, string>): TopicConfigEntry[] {
-    const topic = TopicConfig.create(Object.fromEntries(overrides), topicDefaultsFromBroker(this.brokerConfig));
+    const topic = TopicConfig.create(Object.fromEntries(overrides), this.topicDefaults);
     return [...TOPIC_CONFIG_DEF.names()].sort().map((name) => {
       const d = describeTopicConfig(name as TopicConfigName, topic, this.brokerConfig);
       return { name: d.name, value: d.value, readOnly: d.readOnly, configSource: d.source ?? ConfigSource.DEFAULT_CONFIG, isSensitive: d.isSensitive };

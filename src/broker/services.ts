@@ -5,6 +5,7 @@ import type { MetadataImage } from '../metadata/image.js';
 import type { LogDirDescription } from '../storage/log-manager.js';
 import type { FetchSessionCache } from '../replication/fetch-session.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
+import type { ConfigAdmin } from './config-admin.js';
 import type { ProducerIdManager } from './producer-id-manager.js';
 
 export interface FeatureVersions {
@@ -29,6 +30,7 @@ export interface BrokerServices {
   readonly replicas: ReplicaManager;
   readonly producerIds: ProducerIdManager;
   readonly fetchSessions: FetchSessionCache;
+  readonly configAdmin: ConfigAdmin;
   readonly log: Logger;
   /** Broker config values by Kafka name (static, dynamic or default, as currently effective). */
   config<T = unknown>(name: string): T;

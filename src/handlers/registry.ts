@@ -5,6 +5,9 @@ import { listOffsetsHandler } from './02-list-offsets.js';
 import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
+import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
@@ -24,7 +27,10 @@ export const HANDLERS: readonly ApiHandler[] = [
   deleteTopicsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
   describeLogDirsHandler,
+  incrementalAlterConfigsHandler,
   createPartitionsHandler,
   describeClusterHandler,
   describeTopicPartitionsHandler,
