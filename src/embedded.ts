@@ -22,6 +22,11 @@ export interface StartBrokerOptions {
   clusterId?: string;
   /** pino log level (default 'silent'). */
   logLevel?: string;
+  /**
+   * Serve Prometheus metrics on this port (0: a free one; see `metricsUrl`), bound to `host`.
+   * Off by default. Same as config { 'gregor.metrics.port': n }.
+   */
+  metricsPort?: number;
 }
 
 export interface CreateTopicOptions {
@@ -36,6 +41,8 @@ export interface RunningBroker {
   readonly host: string;
   readonly port: number;
   readonly clusterId: string;
+  /** http://host:port/metrics when metrics are on (`metricsPort` or gregor.metrics.port), else null. */
+  readonly metricsUrl: string | null;
   /** Creates a topic directly through the controller (no client needed). */
   createTopic(name: string, options?: CreateTopicOptions): Promise<void>;
   /** Stops the broker and releases every socket, timer and file. */
@@ -63,6 +70,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     'transaction.state.log.replication.factor': '1',
     'transaction.state.log.min.isr': '1',
     'group.initial.rebalance.delay.ms': '0',
+    'gregor.metrics.host': host,
+    ...(options.metricsPort === undefined ? {} : { 'gregor.metrics.port': String(options.metricsPort) }),
   };
   const given = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, String(v)]));
   const { config, warnings } = loadBrokerConfig({ properties: { ...defaults, ...given } });
@@ -76,6 +85,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     host: address.host,
     port: address.port,
     clusterId: broker.clusterId,
+    metricsUrl: broker.metricsAddress()?.url ?? null,
     broker,
     async createTopic(name, o = {}) {
       const [result] = broker.controller.createTopics(

@@ -24,6 +24,8 @@ import { ConfigResourceType, MetadataImage } from '../metadata/image.js';
 import { MetadataRecordKey } from '../protocol/generated/metadata-records.js';
 import type { ConfigRecord } from '../protocol/generated/metadata/config-record.js';
 import { LocalMetadataLog } from '../metadata/local-metadata-log.js';
+import { BrokerStats } from '../metrics/broker-stats.js';
+import type { MetricsServer } from '../metrics/metrics-server.js';
 import { CLUSTER_METADATA_TOPIC } from '../metadata/topic-name.js';
 import { RequestDispatcher } from '../network/request-dispatcher.js';
 import { SocketServer, type BoundListener } from '../network/socket-server.js';
@@ -36,9 +38,15 @@ import type { StorageFs } from '../storage/fs/storage-fs.js';
 import { LogManager, type LogDirDescription } from '../storage/log-manager.js';
 import { PartitionLog } from '../storage/partition-log.js';
 import { TimerScheduler, type Scheduler } from '../storage/scheduler.js';
+import { LogCleanupService } from '../storage/cleaner/log-cleanup-service.js';
+import { decompressingFindOffsetByTimestampInBatch } from '../storage/compressed-batch-timestamps.js';
 import { ConfigAdmin } from './config-admin.js';
 import { ProducerIdManager } from './producer-id-manager.js';
+import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.js';
+import { BrokerOffsetsTopic } from '../coordinator/group/offsets-topic.js';
 import type { BrokerServices, FeatureVersions, TopicConfigEntry } from './services.js';
+import { LogDirLock } from './log-dir-lock.js';
 import { ensureFormatted } from './storage-format.js';
 
 export interface BrokerOptions {
@@ -49,6 +57,8 @@ export interface BrokerOptions {
   clusterId?: string;
   now?: () => number;
   scheduler?: Scheduler;
+  /** With gregor.metrics.port set: also export Node.js process metrics (one broker per process, as the CLI runs it). */
+  processMetrics?: boolean;
 }
 
 /** The metadata log has a single leader epoch while there is a single voter. */
@@ -62,9 +72,13 @@ export class Broker implements BrokerServices {
   readonly replicas: ReplicaManager;
   readonly producerIds: ProducerIdManager;
   readonly fetchSessions: FetchSessionCache;
+  /** Consumer groups and committed offsets, on __consumer_offsets (src/coordinator). */
+  readonly groupCoordinator: GroupCoordinator;
   readonly configAdmin: ConfigAdmin;
   readonly log: Logger;
   readonly logManager: LogManager;
+  /** Retention and the log cleaner (src/storage/retention.ts, src/storage/cleaner). */
+  readonly logCleanup: LogCleanupService;
   private readonly metadataLog: LocalMetadataLog;
   private readonly dispatcher: RequestDispatcher;
   private readonly socketServer: SocketServer;
@@ -74,8 +88,12 @@ export class Broker implements BrokerServices {
   private topicDefaults: ReadonlyMap<string, ConfigValue>;
   private readonly clock: () => number;
   private shuttingDown = false;
+  private dirLock: LogDirLock | null = null;
   private closed: Promise<void> | null = null;
   listeners: BoundListener[] = [];
+  /** Counters behind the Prometheus metrics (src/metrics). */
+  readonly stats = new BrokerStats();
+  private metricsServer: MetricsServer | null = null;
 
   private constructor(opts: BrokerOptions) {
     const config = opts.config;
@@ -111,6 +129,7 @@ export class Broker implements BrokerServices {
       highWatermarkCheckpointIntervalMs: config.getNumber('replica.high.watermark.checkpoint.interval.ms') ?? undefined,
       fileDeleteDelayMs: config.getNumber('log.segment.delete.delay.ms') ?? undefined,
       brokerEpoch: () => this.image.brokers.get(this.nodeId)?.brokerEpoch ?? -1n,
+      findOffsetByTimestampInBatch: decompressingFindOffsetByTimestampInBatch,
     });
 
     const metadataPartitionDir = join(metadataDir, `${CLUSTER_METADATA_TOPIC}-0`);
@@ -139,6 +158,7 @@ export class Broker implements BrokerServices {
       log: this.log,
       topicConfig,
       producerIdExpirationMs: config.getNumber('producer.id.expiration.ms') ?? 86400000,
+      topicStats: (topic) => this.stats.topic(topic),
     });
     this.controller = new Controller({
       nodeId: this.nodeId,
@@ -166,16 +186,36 @@ export class Broker implements BrokerServices {
       topicDefaults: () => this.topicDefaults,
     });
     this.replicas.loadFromImage();
+    // This node is the only replica of every partition it leads, so its whole log is committed:
+    // as Kafka's Partition.makeLeader does with an ISR of one, the high watermark starts at the log
+    // end. The checkpointed value is stale (or absent) after a crash, and keeping it would hide
+    // acknowledged records from consumers until the next produce. (Belongs in the replica manager
+    // once followers exist: there the ISR decides.)
+    for (const p of this.replicas.allPartitions()) if (p.log.highWatermark < p.log.logEndOffset) p.log.highWatermark = p.log.logEndOffset;
+    this.logCleanup = LogCleanupService.start({ logManager: this.logManager, partitions: this.replicas, topicConfig, brokerConfig: (name) => this.config(name), fs, scheduler, clock: this.clock, logger: this.log });
     this.producerIds = new ProducerIdManager(this.controller);
     this.fetchSessions = new FetchSessionCache(config.get('max.incremental.fetch.session.cache.slots'), this.clock);
+    this.groupCoordinator = new GroupCoordinator({
+      config: groupCoordinatorConfigFrom((name) => config.getNumber(name as never)),
+      topic: new BrokerOffsetsTopic(this.image, this.replicas, this.controller, () => ({
+        numPartitions: config.get('offsets.topic.num.partitions'),
+        replicationFactor: config.get('offsets.topic.replication.factor'),
+        segmentBytes: config.get('offsets.topic.segment.bytes'),
+      })),
+      scheduler,
+      now: this.clock,
+      log: this.log,
+    });
+    this.groupCoordinator.startup();
 
-    this.dispatcher = new RequestDispatcher(HANDLERS, this, this.log);
+    this.dispatcher = new RequestDispatcher(HANDLERS, this, this.log, this.stats.requests);
     this.socketServer = new SocketServer({
       maxFrameBytes: config.get('socket.request.max.bytes'),
       idleTimeoutMs: config.getNumber('connections.max.idle.ms') ?? 600000,
       maxConnections: config.get('max.connections'),
       dispatcher: this.dispatcher,
       log: this.log,
+      stats: this.stats,
     });
   }
 
@@ -188,9 +228,19 @@ export class Broker implements BrokerServices {
 
   /** Opens storage, replays metadata, binds the listeners and registers the broker. */
   static async start(opts: BrokerOptions): Promise<Broker> {
-    const broker = new Broker(opts);
+    // Before anything reads or writes the directories (formatting, recovery): see log-dir-lock.ts.
+    const dirLock = LogDirLock.acquire(opts.fs, [...opts.config.logDirs, opts.config.metadataLogDir]);
+    let broker: Broker;
+    try {
+      broker = new Broker(opts);
+    } catch (err) {
+      dirLock.release();
+      throw err;
+    }
+    broker.dirLock = dirLock;
     try {
       await broker.listen();
+      await broker.startMetrics(opts.processMetrics ?? false);
     } catch (err) {
       await broker.close();
       throw err;
@@ -214,6 +264,36 @@ export class Broker implements BrokerServices {
       };
     });
     this.controller.registerBroker(endpoints, config.get('broker.rack') ?? null);
+  }
+
+  /** Serves Prometheus metrics when gregor.metrics.port is set (prom-client is loaded only then). */
+  private async startMetrics(processMetrics: boolean): Promise<void> {
+    const port = this.brokerConfig.get('gregor.metrics.port');
+    if (port === null) return;
+    const { createBrokerRegistry, startMetricsServer } = await import('../metrics/index.js');
+    const registry = createBrokerRegistry(
+      {
+        stats: this.stats,
+        partitions: () => this.replicas.allPartitions(),
+        topicExists: (name) => this.image.topicsByName.has(name),
+        topicCount: () => this.image.topicsByName.size,
+        partitionCountInCluster: () => {
+          let n = 0;
+          for (const t of this.image.topicsByName.values()) n += t.partitions.size;
+          return n;
+        },
+        fetchPurgatorySize: () => this.replicas.waitingFetches,
+        brokerState: () => (this.shuttingDown ? 7 : 3),
+      },
+      { processMetrics },
+    );
+    this.metricsServer = await startMetricsServer({ host: this.brokerConfig.get('gregor.metrics.host'), port, registry, log: this.log });
+  }
+
+  /** The Prometheus endpoint as bound, or null when gregor.metrics.port is unset. */
+  metricsAddress(): { host: string; port: number; url: string } | null {
+    const m = this.metricsServer;
+    return m ? { host: m.host, port: m.port, url: m.url } : null;
   }
 
   /** host:port of a listener as bound (the first non-controller listener by default). */
@@ -292,11 +372,16 @@ export class Broker implements BrokerServices {
 
   private async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    await this.metricsServer?.close();
     this.replicas.wakeAll();
+    // Parked JoinGroup / SyncGroup requests are answered NOT_COORDINATOR before the listeners drain.
+    this.groupCoordinator.close();
     await this.socketServer.close();
+    await this.logCleanup.close();
     this.replicas.close();
     this.logManager.close();
     this.metadataLog.close();
+    this.dirLock?.release();
     this.log.info('shut down cleanly');
   }
 }

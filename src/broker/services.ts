@@ -7,6 +7,7 @@ import type { FetchSessionCache } from '../replication/fetch-session.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { ConfigAdmin } from './config-admin.js';
 import type { ProducerIdManager } from './producer-id-manager.js';
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 
 export interface FeatureVersions {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -30,6 +31,7 @@ export interface BrokerServices {
   readonly replicas: ReplicaManager;
   readonly producerIds: ProducerIdManager;
   readonly fetchSessions: FetchSessionCache;
+  readonly groupCoordinator: GroupCoordinator;
   readonly configAdmin: ConfigAdmin;
   readonly log: Logger;
   /** Broker config values by Kafka name (static, dynamic or default, as currently effective). */

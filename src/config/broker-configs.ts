@@ -47,6 +47,11 @@ const gzipLevel = customValidator('[1,...,9] or -1', (name, value) => {
   }
 });
 
+/** A port (0 = any free one), or null for "off". */
+const optionalPort = customValidator('null or [0,...,65535]', (name, value, type) => {
+  if (value !== null) between(0, 65535).ensureValid(name, value, type);
+});
+
 const quorumVoters = customValidator('non-empty list', (_name, value) => {
   parseQuorumVoters(value as readonly string[]);
 });
@@ -915,6 +920,17 @@ export const BROKER_CONFIG_SPECS = {
   'kafka.metrics.polling.interval.secs': {
     type: 'int', default: '10', validator: atLeast(1), importance: 'low', mode: 'read-only',
     doc: 'Polling interval of kafka.metrics.reporters.',
+  },
+  // Gregor's own settings (not Kafka's): internal, so a DescribeConfigs listing every broker
+  // config shows exactly Kafka's names; still accepted without an unknown-config warning and
+  // describable by name. In docker: KAFKA_GREGOR_METRICS_PORT / KAFKA_GREGOR_METRICS_HOST.
+  'gregor.metrics.port': {
+    type: 'int', default: null, validator: optionalPort, importance: 'low', mode: 'read-only', internal: true,
+    doc: 'Port of the Prometheus metrics endpoint (GET /metrics); unset (the default) disables it, 0 picks a free port. The JMX exporter is often run on 7071.',
+  },
+  'gregor.metrics.host': {
+    type: 'string', default: '0.0.0.0', importance: 'low', mode: 'read-only', internal: true,
+    doc: 'Address the Prometheus metrics endpoint binds (0.0.0.0: every IPv4 interface).',
   },
 
   // ----- Tiered storage (switch only) -----

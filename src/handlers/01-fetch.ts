@@ -167,6 +167,13 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
       await ctx.broker.replicas.waitForData(waiting, wait);
       reads = readAll(ctx, request, entries, usesTopicIds);
     }
+    for (const r of reads) {
+      const stats = r.partition?.stats;
+      if (!stats) continue;
+      stats.totalFetchRequests++;
+      if (r.data.errorCode !== ErrorCode.NONE) stats.failedFetchRequests++;
+      stats.bytesOut += r.bytes;
+    }
     res.sessionId = session?.id ?? 0;
     const included = reads.filter((r) => hasNews(r) || !incremental);
     res.responses = groupByTopic(included);

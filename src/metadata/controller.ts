@@ -122,12 +122,23 @@ export class Controller {
     return results;
   }
 
-  private planTopic(t: CreatableTopic, pending: Set<string>): TopicResult | { result: TopicResult; records: MetadataRecord[] } {
+  /**
+   * Creates an internal topic (__consumer_offsets, __transaction_state), which CreateTopics refuses:
+   * the broker creates them itself on first use, as Kafka's AutoTopicCreationManager does.
+   */
+  createInternalTopic(t: CreatableTopic): TopicResult {
+    const planned = this.planTopic(t, new Set(), true);
+    if ('errorCode' in planned) return planned;
+    this.commit(planned.records);
+    return planned.result;
+  }
+
+  private planTopic(t: CreatableTopic, pending: Set<string>, allowInternal = false): TopicResult | { result: TopicResult; records: MetadataRecord[] } {
     const fail = (errorCode: number, errorMessage: string): TopicResult => ({ name: t.name, errorCode, errorMessage });
     const nameError = topicNameError(t.name);
     if (nameError) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
     if (this.image.topicsByName.has(t.name) || pending.has(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
-    if (isInternalTopic(t.name)) return fail(ErrorCode.INVALID_REQUEST, `Creation of internal topic ${t.name} is prohibited.`);
+    if (isInternalTopic(t.name) && !allowInternal) return fail(ErrorCode.INVALID_REQUEST, `Creation of internal topic ${t.name} is prohibited.`);
     const unified = unifyCollisionChars(t.name);
     for (const existing of [...this.image.topicsByName.keys(), ...pending]) {
       if (unifyCollisionChars(existing) === unified) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${t.name}' collides with existing topic: ${existing}`);

@@ -45,6 +45,7 @@ export class Connection {
   private paused = false;
   private closed = false;
   private closing = false;
+  private ending = false;
   private readonly log: Logger;
 
   constructor(readonly socket: Socket, private readonly opts: ConnectionOptions) {
@@ -137,7 +138,7 @@ export class Connection {
       for (const c of slot.chunks) this.socket.write(c);
     }
     if (corked) this.socket.uncork();
-    if (this.closing && this.slots.length === 0) this.socket.end();
+    if (this.closing && this.slots.length === 0) this.endAndClose();
     this.maybeResume();
   }
 
@@ -162,7 +163,18 @@ export class Connection {
     if (this.closing) return;
     this.closing = true;
     this.socket.pause();
-    if (this.slots.length === 0) this.socket.end();
+    if (this.slots.length === 0) this.endAndClose();
+  }
+
+  /**
+   * Sends what is queued, then closes both directions. end() alone leaves the socket half-open
+   * until the client closes its side, so a client that never does would keep its slot (against
+   * max.connections) and hold up shutdown.
+   */
+  private endAndClose(): void {
+    if (this.ending) return;
+    this.ending = true;
+    this.socket.end(() => this.socket.destroy());
   }
 
   /** Resolves once the connection is closed. */

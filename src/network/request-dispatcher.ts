@@ -9,17 +9,38 @@ import type { BrokerServices } from '../broker/services.js';
 import type { ApiHandler, RequestContext } from '../handlers/handler.js';
 import type { Logger } from '../logger.js';
 import { ErrorCode, KafkaError } from '../protocol/error-codes.js';
-import { encodeResponseFrame } from '../protocol/frame.js';
-import { ApiKey } from '../protocol/generated/api-messages.js';
+import { encodeResponseFrame, readRequestHeader } from '../protocol/frame.js';
+import { API_MESSAGES, ApiKey } from '../protocol/generated/api-messages.js';
 import { defaultApiVersionsResponse } from '../protocol/generated/api/18-api-versions.js';
 import { DecodeError } from '../protocol/primitives/errors.js';
-import { parseRequest } from '../protocol/request-decoder.js';
+import type { ParsedRequest } from '../protocol/request-decoder.js';
+import { RequestStats } from '../metrics/broker-stats.js';
 import type { Connection, DispatchResult, Dispatcher } from './connection.js';
+
+/**
+ * Decodes a request frame; bytes left after the body are ignored, as Kafka's
+ * RequestContext.parseRequest ignores them. librdkafka 2.x depends on it: its Metadata v9+
+ * request for all topics reserves 4 bytes for the topic count and writes the 1-byte null compact
+ * array into them, leaving 3 stray bytes at the end of every such request.
+ */
+function parseRequestIgnoringTrailingBytes(frame: Buffer): ParsedRequest {
+  const { header, body } = readRequestHeader(frame);
+  const api = API_MESSAGES[header.requestApiKey];
+  const v = header.requestApiVersion;
+  if (!api || v < api.minVersion || v > api.maxVersion) return { kind: 'unsupported', header, api };
+  return { kind: 'request', header, api, body: api.decodeRequest(body, v) };
+}
 
 export class RequestDispatcher implements Dispatcher {
   private readonly handlers = new Map<number, ApiHandler>();
 
-  constructor(handlers: readonly ApiHandler[], private readonly services: BrokerServices, private readonly log: Logger) {
+  constructor(
+    handlers: readonly ApiHandler[],
+    private readonly services: BrokerServices,
+    private readonly log: Logger,
+    /** Request counts and latencies for the metrics (Kafka's RequestMetrics). */
+    private readonly requestStats: RequestStats = new RequestStats(),
+  ) {
     for (const h of handlers) this.handlers.set(h.apiKey, h);
   }
 
@@ -39,7 +60,8 @@ export class RequestDispatcher implements Dispatcher {
   }
 
   dispatch(frame: Buffer, conn: Connection): DispatchResult | Promise<DispatchResult> {
-    const parsed = parseRequest(frame);
+    const startMs = performance.now();
+    const parsed = parseRequestIgnoringTrailingBytes(frame);
     const { header } = parsed;
     const apiKey = header.requestApiKey;
     const apiVersion = header.requestApiVersion;
@@ -77,14 +99,40 @@ export class RequestDispatcher implements Dispatcher {
     const onError = (err: unknown): DispatchResult => {
       const code = err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
       if (!(err instanceof KafkaError)) this.log.error({ err, apiKey, apiVersion, client: ctx.clientId }, 'request handler failed');
+      // Produce with acks=0 expects no response: Kafka closes the connection so the producer notices.
+      if (apiKey === ApiKey.Produce && (parsed.body as { acks?: number }).acks === 0) {
+        conn.closeAfterPending();
+        return null;
+      }
       return encode(handler.errorResponse(parsed.body, code, ctx));
     };
+    let response: DispatchResult;
     try {
       const result = handler.handle(ctx, parsed.body);
-      if (result instanceof Promise) return result.then(encode, onError);
-      return encode(result);
+      // catch after then: a response that fails to encode is a handler bug too.
+      if (result instanceof Promise) {
+        return result
+          .then(encode)
+          .catch(onError)
+          .then((r) => {
+            this.completed(apiKey, apiVersion, ctx.clientId, startMs);
+            return r;
+          });
+      }
+      response = encode(result);
     } catch (err) {
-      return onError(err);
+      response = onError(err);
+    }
+    this.completed(apiKey, apiVersion, ctx.clientId, startMs);
+    return response;
+  }
+
+  /** Counts an answered request and its latency; logs it at debug level. */
+  private completed(apiKey: number, apiVersion: number, clientId: string, startMs: number): void {
+    const latencyMs = performance.now() - startMs;
+    this.requestStats.record(apiKey, apiVersion, latencyMs);
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ api: API_MESSAGES[apiKey]?.name ?? apiKey, apiVersion, clientId, latencyMs: Math.round(latencyMs * 1000) / 1000 }, 'request');
     }
   }
 }

@@ -1,6 +1,7 @@
 /** Listens on the configured listeners and owns their connections. */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../logger.js';
+import type { BrokerStats } from '../metrics/broker-stats.js';
 import { Connection, type Dispatcher } from './connection.js';
 
 export interface ListenerSpec {
@@ -21,6 +22,8 @@ export interface SocketServerOptions {
   maxConnections: number;
   dispatcher: Dispatcher;
   log: Logger;
+  /** Counts connections accepted and closed per listener (socket-server-metrics). */
+  stats?: BrokerStats;
 }
 
 export class SocketServer {
@@ -62,6 +65,8 @@ export class SocketServer {
       socket.destroy();
       return;
     }
+    const listenerStats = this.opts.stats?.listener(l.name);
+    if (listenerStats) listenerStats.created++;
     const conn = new Connection(socket, {
       id: `${l.name}-${this.nextConnectionId++}`,
       listenerName: l.name,
@@ -70,7 +75,10 @@ export class SocketServer {
       idleTimeoutMs: this.opts.idleTimeoutMs,
       dispatcher: this.opts.dispatcher,
       log: this.opts.log,
-      onClose: (c) => this.connections.delete(c),
+      onClose: (c) => {
+        this.connections.delete(c);
+        if (listenerStats) listenerStats.closed++;
+      },
     });
     this.connections.add(conn);
   }

@@ -6,10 +6,12 @@
  * will move it from follower fetch positions instead.
  */
 import { ErrorCode } from '../protocol/error-codes.js';
-import { TimestampType, type BatchHeader } from '../protocol/records/batch-header.js';
+import { BatchHeader, TimestampType } from '../protocol/records/batch-header.js';
 import { validateBatchForAppend, validateRecordsForAppend, type RecordError } from '../protocol/records/validate.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import type { ProducerStateManager } from '../storage/producer-state/index.js';
+import { recompressBatch, targetCompression, type CompressionSettings } from './recompress.js';
+import { TopicStats } from '../metrics/broker-stats.js';
 
 const LONG_MAX = 0x7fffffffffffffffn;
 
@@ -21,6 +23,8 @@ export interface PartitionSettings {
   timestampAfterMaxMs: bigint;
   compacted: boolean;
   minInsyncReplicas: number;
+  /** compression.type and levels; a batch in another codec is rewritten (recompress.ts). */
+  compression?: CompressionSettings;
 }
 
 export interface PartitionAppendResult {
@@ -45,6 +49,8 @@ export class Partition {
     readonly producers: ProducerStateManager,
     public settings: PartitionSettings,
     private readonly now: () => number,
+    /** Metrics counters of this partition's topic (shared by its partitions). */
+    readonly stats: TopicStats = new TopicStats(),
   ) {}
 
   get name(): string {
@@ -52,6 +58,7 @@ export class Partition {
   }
 
   private failure(errorCode: number, errorMessage: string | null, recordErrors: RecordError[] = []): PartitionAppendResult {
+    this.stats.failedProduceRequests++;
     return { errorCode, errorMessage, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors };
   }
 
@@ -61,6 +68,7 @@ export class Partition {
    */
   appendRecordsAsLeader(records: Buffer | null, produceVersion: number, acks: number): PartitionAppendResult | Promise<PartitionAppendResult> {
     const s = this.settings;
+    this.stats.totalProduceRequests++;
     if (acks === -1 && s.minInsyncReplicas > 1) {
       // One replica in the ISR: acks=all cannot be satisfied past min.insync.replicas = 1.
       return this.failure(ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR Set(1) is insufficient to satisfy the min.isr requirement of ${s.minInsyncReplicas} for partition ${this.name}`);
@@ -69,7 +77,8 @@ export class Partition {
     if (!checked.ok) return this.failure(checked.errorCode, checked.errorMessage);
     const batch = checked.batch;
 
-    const needsRecords = s.compacted || s.timestampBeforeMaxMs !== LONG_MAX || (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX && checked.header.compression !== 0);
+    const recompressTo = targetCompression(s.compression, checked.header.compression);
+    const needsRecords = recompressTo !== null || s.compacted || s.timestampBeforeMaxMs !== LONG_MAX || (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX && checked.header.compression !== 0);
     if (!needsRecords && this.pending === null) {
       if (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX) {
         const bound = BigInt(this.now()) + s.timestampAfterMaxMs;
@@ -80,9 +89,11 @@ export class Partition {
       return this.appendValidated(batch, checked.header);
     }
     const run = async (): Promise<PartitionAppendResult> => {
+      const maxDecompressedBytes = Math.max(s.maxMessageBytes * 64, 64 * 1024 * 1024);
+      let offsetsConsecutive = true;
       if (needsRecords) {
         const v = await validateRecordsForAppend(batch, {
-          maxDecompressedBytes: Math.max(s.maxMessageBytes * 64, 64 * 1024 * 1024),
+          maxDecompressedBytes,
           compacted: s.compacted,
           timestampType: s.timestampType,
           nowMs: BigInt(this.now()),
@@ -91,6 +102,14 @@ export class Partition {
           topicPartition: this.name,
         });
         if (v.errorCode !== ErrorCode.NONE) return this.failure(v.errorCode, v.errorMessage, v.recordErrors);
+        offsetsConsecutive = v.offsetsConsecutive;
+      }
+      if (recompressTo !== null && s.compression) {
+        const rewritten = await recompressBatch(batch, recompressTo, s.compression, { maxDecompressedBytes, offsetsConsecutive });
+        if (rewritten.length > s.maxMessageBytes) {
+          return this.failure(ErrorCode.MESSAGE_TOO_LARGE, `Message batch size is ${rewritten.length} bytes in append to partition ${this.name} which exceeds the maximum configured size of ${s.maxMessageBytes}.`);
+        }
+        return this.appendValidated(rewritten, new BatchHeader(rewritten));
       }
       return this.appendValidated(batch, checked.header);
     };
@@ -115,6 +134,8 @@ export class Partition {
       if (prepared.kind === 'error') return this.failure(prepared.errorCode, prepared.message);
     }
     const appended = this.log.append(batch, { leaderEpoch: this.leaderEpoch, logAppendTimeMs: logAppendTime });
+    this.stats.messagesIn += h.recordsCount;
+    this.stats.bytesIn += batch.length;
     if (prepared) this.producers.commitAppend(prepared, appended.firstOffset, appended.lastOffset, appended.maxTimestamp);
     else this.producers.updateMapEndOffset(appended.lastOffset + 1n);
     this.log.highWatermark = this.log.logEndOffset;
@@ -127,5 +148,17 @@ export class Partition {
       logStartOffset: this.log.logStartOffset,
       recordErrors: [],
     };
+  }
+
+  /**
+   * Appends a batch the broker wrote itself (coordinator records of __consumer_offsets), as Kafka's
+   * appendRecords with AppendOrigin.COORDINATOR: no client-facing checks; returns the last offset.
+   */
+  appendCoordinatorBatch(batch: Buffer): bigint {
+    const appended = this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+    this.producers.updateMapEndOffset(appended.lastOffset + 1n);
+    this.log.highWatermark = this.log.logEndOffset;
+    this.log.maybeFlush();
+    return appended.lastOffset;
   }
 }

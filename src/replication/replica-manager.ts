@@ -16,6 +16,7 @@ import type { StorageFs } from '../storage/fs/storage-fs.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 import { ProducerStateManager } from '../storage/producer-state/index.js';
+import type { TopicStats } from '../metrics/broker-stats.js';
 import { Partition } from './partition.js';
 import { logConfigOf, partitionSettingsOf } from './topic-settings.js';
 
@@ -29,6 +30,8 @@ export interface ReplicaManagerOptions {
   /** A topic's effective config: its overrides on top of the broker's defaults. */
   topicConfig: (topic: string) => TopicConfig;
   producerIdExpirationMs: number;
+  /** The metrics counters of a topic (BrokerStats.topic); partitions get a private set when omitted. */
+  topicStats?: (topic: string) => TopicStats;
 }
 
 const REPLAY_READ_BYTES = 1024 * 1024;
@@ -36,6 +39,8 @@ const REPLAY_READ_BYTES = 1024 * 1024;
 export class ReplicaManager {
   private readonly partitions = new Map<string, Map<number, Partition>>();
   private readonly waiters = new Map<Partition, Set<() => void>>();
+  /** Fetches waiting in waitForData (Kafka's Fetch purgatory size). */
+  waitingFetches = 0;
 
   constructor(private readonly opts: ReplicaManagerOptions) {}
 
@@ -98,7 +103,7 @@ export class ReplicaManager {
     const tp = { topic: topic.name, partition: p.partitionId };
     const log = this.opts.logManager.getOrCreateLog(tp, { topicId: topic.topicId, config: logConfigOf(config) });
     const producers = this.loadProducerState(log, `${topic.name}-${p.partitionId}`);
-    const partition = new Partition(topic.name, p.partitionId, topic.topicId, p.leaderEpoch, log, producers, partitionSettingsOf(config), this.opts.now);
+    const partition = new Partition(topic.name, p.partitionId, topic.topicId, p.leaderEpoch, log, producers, partitionSettingsOf(config), this.opts.now, this.opts.topicStats?.(topic.name));
     log.onAppend(() => this.wake(partition));
     let byIndex = this.partitions.get(topic.name);
     if (!byIndex) this.partitions.set(topic.name, (byIndex = new Map()));
@@ -150,8 +155,13 @@ export class ReplicaManager {
 
   /** Resolves when any of the partitions gets new data, or after timeoutMs. */
   waitForData(partitions: Partition[], timeoutMs: number): Promise<void> {
+    this.waitingFetches++;
+    let settled = false;
     return new Promise((resolve) => {
       const done = () => {
+        if (settled) return;
+        settled = true;
+        this.waitingFetches--;
         clearTimeout(timer);
         for (const p of partitions) this.waiters.get(p)?.delete(done);
         resolve();

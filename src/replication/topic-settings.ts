@@ -4,6 +4,7 @@ import type { TopicConfig } from '../config/topic-configs.js';
 import { TimestampType } from '../protocol/records/batch-header.js';
 import type { LogConfig } from '../storage/log-config.js';
 import type { PartitionSettings } from './partition.js';
+import { compressionTypeOf } from './recompress.js';
 
 export function logConfigOf(topic: TopicConfig): LogConfig {
   return {
@@ -25,5 +26,11 @@ export function partitionSettingsOf(topic: TopicConfig): PartitionSettings {
     timestampAfterMaxMs: topic.get('message.timestamp.after.max.ms'),
     compacted: topic.compact,
     minInsyncReplicas: topic.get('min.insync.replicas'),
+    compression: {
+      type: compressionTypeOf(topic.get('compression.type')),
+      gzipLevel: topic.get('compression.gzip.level'),
+      lz4Level: topic.get('compression.lz4.level'),
+      zstdLevel: topic.get('compression.zstd.level'),
+    },
   };
 }

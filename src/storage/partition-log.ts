@@ -33,7 +33,7 @@ import { crc32c } from '../protocol/crc32c.js';
 import { findOffsetByTimestampInBatch, type FindOffsetByTimestampInBatch } from './batch-timestamps.js';
 import { readPartitionMetadata, writePartitionMetadata } from './checkpoint.js';
 import { InconsistentTopicIdError, LogClosedError, OffsetOutOfRangeError } from './errors.js';
-import { DELETED_FILE_SUFFIX, type TopicPartition } from './file-names.js';
+import { DELETED_FILE_SUFFIX, SWAP_FILE_SUFFIX, type TopicPartition } from './file-names.js';
 import { removeRecursive } from './fs/fs-utils.js';
 import type { StorageFs } from './fs/storage-fs.js';
 import { randomSegmentJitter, type LogConfig } from './log-config.js';
@@ -461,6 +461,60 @@ export class PartitionLog {
   /** Alias of setLogStartOffset, named after the DeleteRecords API. */
   deleteRecordsBefore(offset: bigint): boolean {
     return this.setLogStartOffset(offset);
+  }
+
+  // ---- Log management: the retention task (retention.ts) and the log cleaner (cleaner/)
+
+  /** The segments, oldest first (a copy; the last one is the active segment). */
+  logSegments(): LogSegment[] {
+    this.checkOpen();
+    return [...this.segments];
+  }
+
+  /**
+   * Kafka's UnifiedLog.deleteSegments for the oldest `count` segments: when that is every segment
+   * the log rolls first (an empty active segment is kept instead); the files get `.deleted` and
+   * are removed after file.delete.delay.ms; the log start offset (and the high watermark and
+   * recovery point, if below) moves to the first remaining segment. Returns the segments deleted.
+   */
+  deleteOldestSegments(count: number): number {
+    this.checkOpen();
+    let n = Math.min(count, this.segments.length);
+    if (n <= 0) return 0;
+    if (n === this.segments.length) {
+      this.roll();
+      if (n === this.segments.length) n--; // the active segment was empty: keep it
+      if (n === 0) return 0;
+    }
+    this.deleteSegments(this.segments.splice(0, n));
+    const first = this.segments[0]!.baseOffset;
+    if (first > this.logStart) {
+      this.logStart = first;
+      if (this.hw < first) this.hw = first;
+      if (this.recoveryPoint < first) this.recoveryPoint = first;
+      this.notify('logStartOffset');
+    }
+    return n;
+  }
+
+  /**
+   * Kafka's LocalLog.replaceSegments for the log cleaner: `cleaned` (files with the `.cleaned`
+   * suffix, already fsynced) takes the place of `oldSegments`, which must still be consecutive
+   * segments of this log (false, and nothing changes, when retention, DeleteRecords or a
+   * truncation removed one meanwhile). Crash-safe order: `.cleaned` -> `.swap`, old files ->
+   * `.deleted`, `.swap` -> no suffix; recovery.ts completes a swap interrupted after the first step.
+   */
+  replaceSegments(cleaned: LogSegment, oldSegments: readonly LogSegment[]): boolean {
+    this.checkOpen();
+    const first = oldSegments.length > 0 ? this.segments.indexOf(oldSegments[0]!) : -1;
+    if (first < 0 || this.segments.length - first <= oldSegments.length) return false; // never the active segment
+    for (let i = 0; i < oldSegments.length; i++) if (this.segments[first + i] !== oldSegments[i]) return false;
+    cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX);
+    this.segments.splice(first, oldSegments.length, cleaned);
+    this.deleteSegments([...oldSegments]);
+    cleaned.changeFileSuffixes('');
+    this.fs.fsyncDir(this.dir);
+    return true;
   }
 
   private deleteSegments(segments: LogSegment[]): void {
