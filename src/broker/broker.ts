@@ -186,12 +186,6 @@ export class Broker implements BrokerServices {
       topicDefaults: () => this.topicDefaults,
     });
     this.replicas.loadFromImage();
-    // This node is the only replica of every partition it leads, so its whole log is committed:
-    // as Kafka's Partition.makeLeader does with an ISR of one, the high watermark starts at the log
-    // end. The checkpointed value is stale (or absent) after a crash, and keeping it would hide
-    // acknowledged records from consumers until the next produce. (Belongs in the replica manager
-    // once followers exist: there the ISR decides.)
-    for (const p of this.replicas.allPartitions()) if (p.log.highWatermark < p.log.logEndOffset) p.log.highWatermark = p.log.logEndOffset;
     this.logCleanup = LogCleanupService.start({ logManager: this.logManager, partitions: this.replicas, topicConfig, brokerConfig: (name) => this.config(name), fs, scheduler, clock: this.clock, logger: this.log });
     this.producerIds = new ProducerIdManager(this.controller);
     this.fetchSessions = new FetchSessionCache(config.get('max.incremental.fetch.session.cache.slots'), this.clock);

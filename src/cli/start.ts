@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { Broker } from '../broker/broker.js';
 import type { BrokerConfig } from '../config/broker-configs.js';
-import type { Logger } from '../logger.js';
-import { createCliLogger } from './cli-logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { NodeStorageFs } from '../storage/fs/node-fs.js';
 import { collect, loadCliConfig } from './load-config.js';
 
@@ -22,7 +21,7 @@ export interface ForegroundBrokerOptions {
  * Shared by `gregor start` and `gregor docker-start`.
  */
 export async function runBrokerInForeground(opts: ForegroundBrokerOptions): Promise<Broker> {
-  const log = opts.log ?? createCliLogger();
+  const log = opts.log ?? createLogger();
   for (const w of opts.warnings ?? []) log.warn(w);
   const broker = await Broker.start({ config: opts.config, fs: new NodeStorageFs(), log, clusterId: opts.clusterId, processMetrics: true });
   let stopping = false;

@@ -7,6 +7,7 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../protocol/generated/api/00-produce.js';
+import { isInternalTopic } from '../metadata/topic-name.js';
 import type { PartitionAppendResult } from '../replication/partition.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
@@ -39,6 +40,10 @@ function appendPartition(ctx: RequestContext, request: ProduceRequest, topic: st
   if (!partition) {
     const known = ctx.broker.image.topicsByName.get(topic)?.partitions.get(index);
     return partitionError(index, known ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  }
+  if (isInternalTopic(topic)) {
+    // ReplicaManager.appendToLocalLog: clients may not write to the coordinators' topics.
+    return partitionError(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   }
   if (request.transactionalId !== null) {
     // Transactions need the transaction coordinator, which this broker does not run yet.

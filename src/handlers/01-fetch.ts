@@ -180,7 +180,8 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
     return res;
   },
   errorResponse(request, errorCode) {
-    const res = defaultFetchResponse();
+    // FetchRequest.getErrorResponse: the error at the top level (v7+) and on every partition.
+    const res = { ...defaultFetchResponse(), errorCode };
     res.responses = request.topics.map((t) => ({
       topic: t.topic,
       topicId: t.topicId,

@@ -9,27 +9,13 @@ import type { BrokerServices } from '../broker/services.js';
 import type { ApiHandler, RequestContext } from '../handlers/handler.js';
 import type { Logger } from '../logger.js';
 import { ErrorCode, KafkaError } from '../protocol/error-codes.js';
-import { encodeResponseFrame, readRequestHeader } from '../protocol/frame.js';
+import { encodeResponseFrame } from '../protocol/frame.js';
 import { API_MESSAGES, ApiKey } from '../protocol/generated/api-messages.js';
 import { defaultApiVersionsResponse } from '../protocol/generated/api/18-api-versions.js';
 import { DecodeError } from '../protocol/primitives/errors.js';
-import type { ParsedRequest } from '../protocol/request-decoder.js';
+import { parseRequest } from '../protocol/request-decoder.js';
 import { RequestStats } from '../metrics/broker-stats.js';
 import type { Connection, DispatchResult, Dispatcher } from './connection.js';
-
-/**
- * Decodes a request frame; bytes left after the body are ignored, as Kafka's
- * RequestContext.parseRequest ignores them. librdkafka 2.x depends on it: its Metadata v9+
- * request for all topics reserves 4 bytes for the topic count and writes the 1-byte null compact
- * array into them, leaving 3 stray bytes at the end of every such request.
- */
-function parseRequestIgnoringTrailingBytes(frame: Buffer): ParsedRequest {
-  const { header, body } = readRequestHeader(frame);
-  const api = API_MESSAGES[header.requestApiKey];
-  const v = header.requestApiVersion;
-  if (!api || v < api.minVersion || v > api.maxVersion) return { kind: 'unsupported', header, api };
-  return { kind: 'request', header, api, body: api.decodeRequest(body, v) };
-}
 
 export class RequestDispatcher implements Dispatcher {
   private readonly handlers = new Map<number, ApiHandler>();
@@ -61,7 +47,7 @@ export class RequestDispatcher implements Dispatcher {
 
   dispatch(frame: Buffer, conn: Connection): DispatchResult | Promise<DispatchResult> {
     const startMs = performance.now();
-    const parsed = parseRequestIgnoringTrailingBytes(frame);
+    const parsed = parseRequest(frame);
     const { header } = parsed;
     const apiKey = header.requestApiKey;
     const apiVersion = header.requestApiVersion;

@@ -102,6 +102,10 @@ export class ReplicaManager {
     const config = this.opts.topicConfig(topic.name);
     const tp = { topic: topic.name, partition: p.partitionId };
     const log = this.opts.logManager.getOrCreateLog(tp, { topicId: topic.topicId, config: logConfigOf(config) });
+    // This node is the partition's only replica, so its whole log is committed: as Kafka's
+    // Partition.makeLeader does with an ISR of one, the high watermark starts at the log end (the
+    // checkpointed value is stale or absent after a crash). With followers, the ISR will decide.
+    log.highWatermark = log.logEndOffset;
     const producers = this.loadProducerState(log, `${topic.name}-${p.partitionId}`);
     const partition = new Partition(topic.name, p.partitionId, topic.topicId, p.leaderEpoch, log, producers, partitionSettingsOf(config), this.opts.now, this.opts.topicStats?.(topic.name));
     log.onAppend(() => this.wake(partition));
