@@ -6,6 +6,7 @@ import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterReplicaLogDirsHandler } from './34-alter-replica-log-dirs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
@@ -53,6 +54,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   offsetForLeaderEpochHandler,
   describeConfigsHandler,
   alterConfigsHandler,
+  alterReplicaLogDirsHandler,
   describeLogDirsHandler,
   incrementalAlterConfigsHandler,
   createPartitionsHandler,

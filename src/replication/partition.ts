@@ -12,6 +12,9 @@ import type { PartitionLog } from '../storage/partition-log.js';
 import type { ProducerStateManager } from '../storage/producer-state/index.js';
 import { recompressBatch, targetCompression, type CompressionSettings } from './recompress.js';
 import { TopicStats } from '../metrics/broker-stats.js';
+import { ControlRecordType, buildEndTxnMarker } from '../protocol/records/control-records.js';
+import { ControlType } from '../storage/producer-state/index.js';
+import { AbortedTxnIndex } from './aborted-txn-index.js';
 
 const LONG_MAX = 0x7fffffffffffffffn;
 
@@ -39,19 +42,24 @@ export interface PartitionAppendResult {
 export class Partition {
   /** Appends waiting on per-record validation; later appends queue behind them to keep order. */
   private pending: Promise<unknown> | null = null;
+  /** Aborted transactions for read_committed fetches (in memory; see aborted-txn-index.ts). */
+  readonly abortedTxns: AbortedTxnIndex;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly topicId: string,
     public leaderEpoch: number,
-    readonly log: PartitionLog,
+    /** Replaced when the log moves to another log dir (AlterReplicaLogDirs). */
+    public log: PartitionLog,
     readonly producers: ProducerStateManager,
     public settings: PartitionSettings,
     private readonly now: () => number,
     /** Metrics counters of this partition's topic (shared by its partitions). */
     readonly stats: TopicStats = new TopicStats(),
-  ) {}
+  ) {
+    this.abortedTxns = new AbortedTxnIndex(log);
+  }
 
   get name(): string {
     return `${this.topic}-${this.partition}`;
@@ -148,6 +156,38 @@ export class Partition {
       logStartOffset: this.log.logStartOffset,
       recordErrors: [],
     };
+  }
+
+  /**
+   * Writes a transaction's COMMIT or ABORT marker (what a WriteTxnMarkers request does on the leader:
+   * ReplicaManager.appendRecords with AppendOrigin.COORDINATOR): the producer-state epoch and
+   * coordinator-epoch checks apply, the transaction completes, the last stable offset moves and an
+   * abort is indexed for read_committed fetches. Returns NONE or the error code. Queued behind
+   * appends still validating records, so the marker lands after the data it ends.
+   */
+  appendTxnMarker(producerId: bigint, producerEpoch: number, coordinatorEpoch: number, commit: boolean): number | Promise<number> {
+    if (this.pending !== null) return this.pending.then(() => this.appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit));
+    const batch = buildEndTxnMarker({
+      type: commit ? ControlRecordType.Commit : ControlRecordType.Abort,
+      producerId,
+      producerEpoch,
+      coordinatorEpoch,
+      timestamp: BigInt(this.now()),
+    });
+    const h = new BatchHeader(batch);
+    const prepared = this.producers.prepareAppend(h, { origin: 'coordinator', marker: { controlType: commit ? ControlType.COMMIT : ControlType.ABORT, coordinatorEpoch } });
+    if (prepared.kind === 'error') return prepared.errorCode;
+    if (prepared.kind === 'duplicate') return ErrorCode.NONE;
+    const appended = this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+    const completed = this.producers.commitAppend(prepared, appended.firstOffset, appended.lastOffset, appended.maxTimestamp);
+    if (completed !== null) {
+      this.producers.completeTxn(completed);
+      if (completed.isAborted) this.abortedTxns.onAbort({ producerId, firstOffset: completed.firstOffset, lastOffset: completed.lastOffset });
+    }
+    this.log.highWatermark = this.log.logEndOffset;
+    this.producers.onHighWatermarkUpdated(this.log.highWatermark);
+    this.log.maybeFlush();
+    return ErrorCode.NONE;
   }
 
   /**

@@ -5,6 +5,8 @@
  */
 import type { TopicConfig } from '../config/topic-configs.js';
 import type { Logger } from '../logger.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { topicNameError } from '../metadata/topic-name.js';
 import type { MetadataImage, PartitionImage, TopicImage } from '../metadata/image.js';
 import { MetadataRecordKey } from '../protocol/generated/metadata-records.js';
 import type { PartitionChangeRecord } from '../protocol/generated/metadata/partition-change-record.js';
@@ -154,6 +156,30 @@ export class ReplicaManager {
       this.wake(p);
       this.waiters.delete(p);
       this.opts.logManager.deleteLog({ topic: p.topic, partition: p.partition });
+    }
+  }
+
+  /**
+   * AlterReplicaLogDirs for one partition (ReplicaManager.alterReplicaLogDirs): LOG_DIR_NOT_FOUND
+   * for a path that is not one of log.dirs; a partition this broker does not host yet is accepted
+   * (Kafka remembers the preferred dir; here new logs go to the least loaded dir).
+   */
+  moveToLogDir(topic: string, partition: number, logDir: string): number {
+    const logManager = this.opts.logManager;
+    if (!logManager.logDirs.includes(logDir)) return ErrorCode.LOG_DIR_NOT_FOUND;
+    const p = this.getPartition(topic, partition);
+    if (!p) return topicNameError(topic) === null ? ErrorCode.NONE : ErrorCode.INVALID_TOPIC_EXCEPTION;
+    try {
+      const log = logManager.moveLog({ topic, partition }, logDir);
+      if (log !== p.log) {
+        p.log = log;
+        p.producers.updateParentDir(log.dir);
+        log.onAppend(() => this.wake(p));
+      }
+      return ErrorCode.NONE;
+    } catch (err) {
+      this.opts.log.error({ err, topic, partition, logDir }, 'could not move log');
+      return ErrorCode.KAFKA_STORAGE_ERROR;
     }
   }
 

@@ -293,6 +293,36 @@ export class LogManager {
     return true;
   }
 
+  /**
+   * Moves a partition's log to another of the log dirs (AlterReplicaLogDirs): flushes and closes
+   * it, renames its directory into the target dir, reopens it there and checkpoints both dirs.
+   * Kafka copies through a "future" replica that catches up in the background; with one process
+   * owning both dirs a rename is atomic and instant. Moving across file systems is refused
+   * (EXDEV surfaces as an error the caller answers with KAFKA_STORAGE_ERROR).
+   */
+  moveLog(tp: TopicPartition, targetLogDir: string): PartitionLog {
+    const key = topicPartitionKey(tp);
+    const entry = this.logs.get(key);
+    if (!entry) throw new Error(`no log for ${key}`);
+    if (!this.logDirs.includes(targetLogDir)) throw new Error(`${targetLogDir} is not a log dir`);
+    if (entry.logDir === targetLogDir) return entry.log;
+    const old = entry.log;
+    old.flush();
+    const state = { recoveryPoint: old.logEndOffset, logStartOffset: old.logStartOffset, highWatermark: old.highWatermark, topicId: old.topicId };
+    old.close();
+    const dir = join(targetLogDir, partitionDirName(tp));
+    this.opts.fs.rename(old.dir, dir);
+    this.opts.fs.fsyncDir(targetLogDir);
+    this.opts.fs.fsyncDir(entry.logDir);
+    const log = this.openLog(dir, tp, { hadCleanShutdown: true, ...state, ...(state.topicId !== undefined ? { topicId: state.topicId } : {}) });
+    const from = entry.logDir;
+    this.logs.set(key, { log, logDir: targetLogDir });
+    this.checkpointDir(from);
+    this.checkpointDir(targetLogDir);
+    this.logger.info({ topicPartition: key, from, to: targetLogDir }, 'moved log to another log dir');
+    return log;
+  }
+
   private logsIn(logDir: string): PartitionLog[] {
     const out: PartitionLog[] = [];
     for (const e of this.logs.values()) if (e.logDir === logDir) out.push(e.log);
