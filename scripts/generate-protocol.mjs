@@ -321,6 +321,15 @@ function isDefaultCheck(field, val) {
 
 // ---------------------------------------------------------------- struct codegen
 
+/** Emits a struct's tagged-field section: guarded by `flex` unless every version is flexible. */
+function flexSection(lines, flexVar, body) {
+  if (flexVar === 'true') {
+    for (const l of body) lines.push(l.slice(2));
+    return;
+  }
+  lines.push(`  if (${flexVar}) {`, ...body, '  }');
+}
+
 function genStruct(model, s) {
   const { flexible } = model;
   const range = s.range;
@@ -366,30 +375,34 @@ function genStruct(model, s) {
   lines.push('  };');
   if (flexCond !== 'false') {
     const taggedFields = fields.filter((f) => f.tagged);
-    lines.push(`  if (${flexVar}) {`);
-    lines.push('    const n = r.readUnsignedVarint();');
-    lines.push('    for (let i = 0; i < n; i++) {');
-    lines.push('      const tag = r.readUnsignedVarint();');
-    lines.push('      const size = r.readUnsignedVarint();');
+    const body = [];
+    body.push('    const n = r.readUnsignedVarint();');
+    body.push('    for (let i = 0; i < n; i++) {');
+    body.push('      const tag = r.readUnsignedVarint();');
+    body.push('      const size = r.readUnsignedVarint();');
     if (taggedFields.length) {
-      lines.push('      const end = taggedFieldEnd(r, size);');
-      lines.push('      switch (tag) {');
+      body.push('      const end = taggedFieldEnd(r, size);');
+      body.push('      switch (tag) {');
       for (const f of taggedFields) {
         const tv = cond(f.tagged, range);
         const nullableExpr = f.nullable ? cond(f.nullable, f.range ?? range) : 'false';
-        lines.push(`        case ${f.tag}:`);
-        lines.push(`          if (${tv}) {`);
-        lines.push(`            x.${f.prop} = ${readFieldExpr(f, 'true', nullableExpr, `${model.msgName}.${f.name}`)};`);
-        lines.push(`            checkTaggedFieldConsumed(r, end, tag);`);
-        lines.push('            continue;');
-        lines.push('          }');
-        lines.push('          break;');
+        const read = [
+          `x.${f.prop} = ${readFieldExpr(f, 'true', nullableExpr, `${model.msgName}.${f.name}`)};`,
+          'checkTaggedFieldConsumed(r, end, tag);',
+          'continue;',
+        ];
+        body.push(`        case ${f.tag}:`);
+        if (tv === 'true') {
+          body.push(...read.map((l) => `          ${l}`));
+        } else {
+          body.push(`          if (${tv}) {`, ...read.map((l) => `            ${l}`), '          }', '          break;');
+        }
       }
-      lines.push('      }');
+      body.push('      }');
     }
-    lines.push('      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });');
-    lines.push('    }');
-    lines.push('  }');
+    body.push('      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });');
+    body.push('    }');
+    flexSection(lines, flexVar, body);
   }
   lines.push('  return x;', '}', '');
 
@@ -419,21 +432,21 @@ function genStruct(model, s) {
   }
   if (flexCond !== 'false') {
     const taggedFields = fields.filter((f) => f.tagged);
-    lines.push(`  if (${flexVar}) {`);
+    const body = [];
     if (taggedFields.length) {
-      lines.push('    let tags: TagEntry[] | null = null;');
+      body.push('    let tags: TagEntry[] | null = null;');
       for (const f of taggedFields) {
         const tv = cond(f.tagged, range);
         const nullableExpr = f.nullable ? cond(f.nullable, f.range ?? range) : 'false';
         const val = `x.${f.prop}`;
         const stmt = writeFieldStmt(f, 'true', nullableExpr, val, `${model.msgName}.${f.name}`);
-        lines.push(`    if (${tv} && !(${isDefaultCheck(f, val)})) (tags ??= []).push([${f.tag}, (w) => { ${stmt} }]);`);
+        body.push(`    if (${tv} && !(${isDefaultCheck(f, val)})) (tags ??= []).push([${f.tag}, (w) => { ${stmt} }]);`);
       }
-      lines.push('    writeTaggedFields(w, tags, x._unknownTaggedFields);');
+      body.push('    writeTaggedFields(w, tags, x._unknownTaggedFields);');
     } else {
-      lines.push('    writeTaggedFields(w, null, x._unknownTaggedFields);');
+      body.push('    writeTaggedFields(w, null, x._unknownTaggedFields);');
     }
-    lines.push('  }');
+    flexSection(lines, flexVar, body);
   }
   lines.push('}', '');
   return lines.join('\n');

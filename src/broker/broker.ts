@@ -45,6 +45,8 @@ import { ProducerIdManager } from './producer-id-manager.js';
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
 import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.js';
 import { BrokerOffsetsTopic } from '../coordinator/group/offsets-topic.js';
+import { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
+import { GROUP_METADATA_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/topic-name.js';
 import type { BrokerServices, FeatureVersions, TopicConfigEntry } from './services.js';
 import { LogDirLock } from './log-dir-lock.js';
 import { ensureFormatted } from './storage-format.js';
@@ -74,6 +76,8 @@ export class Broker implements BrokerServices {
   readonly fetchSessions: FetchSessionCache;
   /** Consumer groups and committed offsets, on __consumer_offsets (src/coordinator). */
   readonly groupCoordinator: GroupCoordinator;
+  /** Transactions, on __transaction_state (src/coordinator/transaction). */
+  readonly transactionCoordinator: TransactionCoordinator;
   readonly configAdmin: ConfigAdmin;
   readonly log: Logger;
   readonly logManager: LogManager;
@@ -133,8 +137,8 @@ export class Broker implements BrokerServices {
     });
 
     const metadataPartitionDir = join(metadataDir, `${CLUSTER_METADATA_TOPIC}-0`);
-    this.metadataLog = new LocalMetadataLog(
-      PartitionLog.open({
+    this.metadataLog = new LocalMetadataLog({
+      log: PartitionLog.open({
         dir: metadataPartitionDir,
         topicPartition: { topic: CLUSTER_METADATA_TOPIC, partition: 0 },
         config: { ...logConfigOf(TopicConfig.create({}, topicDefaults)), segmentBytes: 8 * 1024 * 1024 },
@@ -142,9 +146,12 @@ export class Broker implements BrokerServices {
         clock: this.clock,
         logger: this.log,
       }),
-      METADATA_LEADER_EPOCH,
-      this.clock,
-    );
+      fs,
+      image: this.image,
+      leaderEpoch: METADATA_LEADER_EPOCH,
+      now: this.clock,
+      maxBytesBetweenSnapshots: config.getNumber('metadata.log.max.record.bytes.between.snapshots') ?? 20 * 1024 * 1024,
+    });
     this.metadataLog.replay((record, offset) => this.image.apply(record, offset));
     this.applyDynamicBrokerConfigs();
 
@@ -201,6 +208,32 @@ export class Broker implements BrokerServices {
       log: this.log,
     });
     this.groupCoordinator.startup();
+    this.transactionCoordinator = new TransactionCoordinator({
+      config: {
+        numPartitions: config.get('transaction.state.log.num.partitions'),
+        maxTimeoutMs: config.get('transaction.max.timeout.ms'),
+        abortTimedOutIntervalMs: config.get('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+        loadBufferSize: config.get('transaction.state.log.load.buffer.size'),
+        writeTimeoutMs: config.getNumber('request.timeout.ms') ?? 30000,
+      },
+      topic: new BrokerOffsetsTopic(
+        this.image,
+        this.replicas,
+        this.controller,
+        () => ({
+          numPartitions: config.get('transaction.state.log.num.partitions'),
+          replicationFactor: config.get('transaction.state.log.replication.factor'),
+          segmentBytes: config.get('transaction.state.log.segment.bytes'),
+        }),
+        { name: TRANSACTION_STATE_TOPIC, extraConfigs: [{ name: 'min.insync.replicas', value: String(config.get('transaction.state.log.min.isr')) }] },
+      ),
+      writeMarker: (topic, partition, producerId, producerEpoch, coordinatorEpoch, commit) => this.writeTxnMarker(topic, partition, producerId, producerEpoch, coordinatorEpoch, commit),
+      generateProducerId: () => this.producerIds.generateProducerId(),
+      scheduler,
+      now: this.clock,
+      log: this.log,
+    });
+    this.transactionCoordinator.startup();
 
     this.dispatcher = new RequestDispatcher(HANDLERS, this, this.log, this.stats.requests);
     this.socketServer = new SocketServer({
@@ -211,6 +244,21 @@ export class Broker implements BrokerServices {
       log: this.log,
       stats: this.stats,
     });
+  }
+
+  /**
+   * A transaction marker for one partition (what WriteTxnMarkers does on the partition leader).
+   * Only partitions this broker leads are written: the inter-broker WriteTxnMarkers path is not
+   * implemented, so a partition led elsewhere is logged and skipped, like a deleted topic.
+   */
+  private async writeTxnMarker(topic: string, partition: number, producerId: bigint, producerEpoch: number, coordinatorEpoch: number, commit: boolean): Promise<number> {
+    if (topic === GROUP_METADATA_TOPIC) return this.groupCoordinator.completeTransaction(partition, producerId, producerEpoch, coordinatorEpoch, commit);
+    const p = this.replicas.getPartition(topic, partition);
+    if (!p) {
+      if (this.image.topicsByName.get(topic)?.partitions.has(partition)) this.log.warn({ topic, partition }, 'transaction marker for a partition this broker does not lead was skipped');
+      return ErrorCode.NONE;
+    }
+    return p.appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit);
   }
 
   /** Rebuilds the effective config from the static one and the dynamic broker configs in the image. */
@@ -369,6 +417,7 @@ export class Broker implements BrokerServices {
     await this.metricsServer?.close();
     this.replicas.wakeAll();
     // Parked JoinGroup / SyncGroup requests are answered NOT_COORDINATOR before the listeners drain.
+    this.transactionCoordinator.close();
     this.groupCoordinator.close();
     await this.socketServer.close();
     await this.logCleanup.close();

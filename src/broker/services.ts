@@ -8,6 +8,7 @@ import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { ConfigAdmin } from './config-admin.js';
 import type { ProducerIdManager } from './producer-id-manager.js';
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js';
+import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js';
 
 export interface FeatureVersions {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -32,6 +33,7 @@ export interface BrokerServices {
   readonly producerIds: ProducerIdManager;
   readonly fetchSessions: FetchSessionCache;
   readonly groupCoordinator: GroupCoordinator;
+  readonly transactionCoordinator: TransactionCoordinator;
   readonly configAdmin: ConfigAdmin;
   readonly log: Logger;
   /** Broker config values by Kafka name (static, dynamic or default, as currently effective). */

@@ -11,6 +11,7 @@ import { registerDumpLogCommand } from './dump-log.js';
 import { registerPerfCommand } from './perf.js';
 import { registerProduceCommand } from './produce.js';
 import { registerTopicsCommand } from './topics.js';
+import { registerGroupsCommand } from './groups.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerClusterCommand(program);
   registerDumpLogCommand(program);
   registerPerfCommand(program);
+  registerGroupsCommand(program);
   return program;
 }
 

@@ -1,7 +1,9 @@
 /**
  * Admin operations in the shape of Kafka's AdminClient: topics (create, delete, add partitions,
- * list, describe), configs (DescribeConfigs, IncrementalAlterConfigs) and the cluster
- * (DescribeCluster, or Metadata for brokers that lack it).
+ * list, describe), configs (DescribeConfigs, IncrementalAlterConfigs), the cluster
+ * (DescribeCluster, or Metadata for brokers that lack it) and consumer groups (ListGroups on every
+ * broker; DescribeGroups, OffsetFetch, OffsetCommit, DeleteGroups and OffsetDelete at the group's
+ * coordinator).
  *
  * Results are per item, each with `error` (a KafkaError or null), as Kafka's admin futures are:
  * one topic failing does not hide the others. Items failing with a retriable code (NOT_CONTROLLER,
@@ -16,9 +18,18 @@ import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/gene
 import type { DescribeClusterRequest, DescribeClusterResponse } from '../protocol/generated/api/60-describe-cluster.js';
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from '../protocol/generated/api/32-describe-configs.js';
 import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../protocol/generated/api/44-incremental-alter-configs.js';
+import { defaultListGroupsRequest, type ListGroupsResponse } from '../protocol/generated/api/16-list-groups.js';
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/generated/api/15-describe-groups.js';
+import type { DeleteGroupsResponse } from '../protocol/generated/api/42-delete-groups.js';
+import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../protocol/generated/api/47-offset-delete.js';
+import { defaultOffsetCommitRequest, defaultOffsetCommitRequestOffsetCommitRequestPartition, type OffsetCommitResponse } from '../protocol/generated/api/08-offset-commit.js';
+import { defaultOffsetFetchRequest, type OffsetFetchResponse } from '../protocol/generated/api/09-offset-fetch.js';
 import { ZERO_UUID } from '../protocol/primitives/uuid.js';
+import type { BrokerConnection } from './connection.js';
 import { KafkaError, kafkaError } from './errors.js';
-import type { BrokerNode, KafkaClient, TopicMetadata } from './kafka-client.js';
+import type { TopicPartition } from './fetcher.js';
+import { decodeAssignment, decodeSubscription } from './group-consumer.js';
+import { CoordinatorType, type BrokerNode, type KafkaClient, type TopicMetadata } from './kafka-client.js';
 import { backoffMs, sleep } from './retry.js';
 
 /** Kafka's ConfigResource.Type ids. */
@@ -119,7 +130,65 @@ export interface ClusterDescription {
   brokers: BrokerNode[];
 }
 
+export interface GroupListing {
+  groupId: string;
+  /** 'consumer' for consumer groups, '' for groups that only hold offsets. */
+  protocolType: string;
+  /** Empty, Stable, PreparingRebalance, CompletingRebalance, Dead ('' from brokers before ListGroups v4). */
+  state: string;
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  /** Decoded from the consumer protocol (empty for other protocol types). */
+  assignment: TopicPartition[];
+  /** Subscribed topics, decoded from the consumer protocol. */
+  topics: string[];
+}
+
+export interface GroupDescription {
+  groupId: string;
+  /** Dead for a group the coordinator does not know. */
+  state: string;
+  protocolType: string;
+  /** The assignor of a consumer group. */
+  protocol: string;
+  coordinator: BrokerNode;
+  members: GroupMemberDescription[];
+}
+
+export interface GroupOffset extends TopicPartition {
+  offset: bigint;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+export interface PartitionResult extends TopicPartition {
+  error: KafkaError | null;
+}
+
+export interface GroupResult {
+  name: string;
+  error: KafkaError | null;
+}
+
 const NO_ERROR = ErrorCode.NONE;
+
+/** Group-level codes worth asking the coordinator again for (after finding it again). */
+const COORDINATOR_MOVED = new Set<number>([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
+
+function groupByTopic(partitions: readonly TopicPartition[]): Map<string, number[]> {
+  const byTopic = new Map<string, number[]>();
+  for (const p of partitions) {
+    let list = byTopic.get(p.topic);
+    if (!list) byTopic.set(p.topic, (list = []));
+    list.push(p.partition);
+  }
+  return byTopic;
+}
 
 function errorOf(code: number, message: string | null | undefined): KafkaError | null {
   return code === NO_ERROR ? null : kafkaError(code, message);
@@ -293,6 +362,161 @@ export class Admin {
     });
   }
 
+  /** ListGroups on every broker (each lists the groups it coordinates), optionally only groups in some states. */
+  async listGroups(options: { states?: readonly string[] } = {}): Promise<GroupListing[]> {
+    const md = await this.client.refreshMetadata([]);
+    const nodes = [...md.brokers.keys()];
+    const answers = await Promise.all(
+      nodes.map((node) =>
+        this.client.retry(async () => {
+          const conn = await this.client.connection(node);
+          const version = conn.versionFor(ApiKey.ListGroups);
+          const req = defaultListGroupsRequest();
+          if (version >= 4) req.statesFilter = [...(options.states ?? [])];
+          const res = await conn.request<ListGroupsResponse>(ApiKey.ListGroups, req, { version });
+          if (res.errorCode !== NO_ERROR) throw kafkaError(res.errorCode, null, 'ListGroups');
+          return res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState }));
+        }),
+      ),
+    );
+    const seen = new Map<string, GroupListing>();
+    for (const g of answers.flat()) seen.set(g.groupId, g);
+    let groups = [...seen.values()];
+    // Brokers before v4 cannot filter: do it here when they reported states.
+    if (options.states && options.states.length > 0) {
+      const wanted = new Set(options.states.map((s) => s.toLowerCase()));
+      groups = groups.filter((g) => g.state === '' || wanted.has(g.state.toLowerCase()));
+    }
+    return groups.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  /** DescribeGroups at each group's coordinator; a group the coordinator does not know comes back Dead. */
+  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    return Promise.all(
+      groupIds.map((groupId) =>
+        this.atCoordinator(groupId, async (conn, coordinator) => {
+          const version = conn.versionFor(ApiKey.DescribeGroups);
+          const req: DescribeGroupsRequest = { groups: [groupId], includeAuthorizedOperations: false };
+          const res = await conn.request<DescribeGroupsResponse>(ApiKey.DescribeGroups, req, { version });
+          const g = res.groups.find((x) => x.groupId === groupId);
+          if (!g) throw kafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `DescribeGroups answered nothing for group ${groupId}`);
+          if (g.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) return { groupId, state: 'Dead', protocolType: '', protocol: '', coordinator, members: [] };
+          if (g.errorCode !== NO_ERROR) throw kafkaError(g.errorCode, null, `DescribeGroups of group ${groupId}`);
+          const consumer = g.protocolType === 'consumer';
+          return {
+            groupId,
+            state: g.groupState,
+            protocolType: g.protocolType,
+            protocol: g.protocolData,
+            coordinator,
+            members: g.members.map((m) => ({
+              memberId: m.memberId,
+              groupInstanceId: m.groupInstanceId,
+              clientId: m.clientId,
+              clientHost: m.clientHost,
+              assignment: consumer ? safeDecode(() => decodeAssignment(m.memberAssignment), []) : [],
+              topics: consumer && m.memberMetadata.length > 0 ? safeDecode(() => decodeSubscription(m.memberMetadata), []) : [],
+            })),
+          };
+        }),
+      ),
+    );
+  }
+
+  /** Committed offsets of a group (OffsetFetch): of some partitions, or all the group has (null). Partitions without one are left out. */
+  async listGroupOffsets(groupId: string, partitions: readonly TopicPartition[] | null = null): Promise<GroupOffset[]> {
+    return this.atCoordinator(groupId, async (conn) => {
+      const version = conn.versionFor(ApiKey.OffsetFetch);
+      if (partitions === null && version < 2) throw kafkaError(ErrorCode.UNSUPPORTED_VERSION, 'The broker cannot list all offsets of a group (OffsetFetch v2+).');
+      const topics = partitions === null ? null : [...groupByTopic(partitions)].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+      const req = defaultOffsetFetchRequest();
+      if (version >= 8) req.groups = [{ groupId, memberId: null, memberEpoch: -1, topics }];
+      else {
+        req.groupId = groupId;
+        req.topics = topics;
+      }
+      if (version >= 7) req.requireStable = true;
+      const res = await conn.request<OffsetFetchResponse>(ApiKey.OffsetFetch, req, { version });
+      const groupError = version >= 8 ? (res.groups[0]?.errorCode ?? NO_ERROR) : version >= 2 ? res.errorCode : NO_ERROR;
+      if (groupError !== NO_ERROR) throw kafkaError(groupError, null, `OffsetFetch of group ${groupId}`);
+      const out: GroupOffset[] = [];
+      for (const t of version >= 8 ? (res.groups[0]?.topics ?? []) : res.topics) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== NO_ERROR) throw kafkaError(p.errorCode, null, `OffsetFetch of ${t.name}-${p.partitionIndex} for group ${groupId}`);
+          if (p.committedOffset < 0n) continue;
+          out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
+        }
+      }
+      return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    });
+  }
+
+  /**
+   * Commits offsets for a group as Kafka's admin alterConsumerGroupOffsets does: OffsetCommit with
+   * generation -1 and no member id, which the coordinator accepts only while the group is Empty
+   * (or unknown). Per-partition errors are returned, not thrown.
+   */
+  async alterGroupOffsets(groupId: string, offsets: readonly (TopicPartition & { offset: bigint; metadata?: string | null })[]): Promise<PartitionResult[]> {
+    return this.atCoordinator(groupId, async (conn) => {
+      const version = conn.versionFor(ApiKey.OffsetCommit);
+      const req = defaultOffsetCommitRequest();
+      req.groupId = groupId;
+      req.generationIdOrMemberEpoch = -1;
+      req.memberId = '';
+      req.groupInstanceId = null;
+      for (const o of offsets) {
+        let t = req.topics.find((x) => x.name === o.topic);
+        if (!t) req.topics.push((t = { name: o.topic, partitions: [] }));
+        t.partitions.push({ ...defaultOffsetCommitRequestOffsetCommitRequestPartition(), partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: o.metadata ?? '' });
+      }
+      const res = await conn.request<OffsetCommitResponse>(ApiKey.OffsetCommit, req, { version });
+      const results = res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, error: errorOf(p.errorCode, null) })));
+      const moved = results.find((r) => r.error && COORDINATOR_MOVED.has(r.error.code));
+      if (moved) throw moved.error!;
+      return results;
+    });
+  }
+
+  /** DeleteGroups at each group's coordinator: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP... per group. */
+  async deleteGroups(groupIds: readonly string[]): Promise<GroupResult[]> {
+    return Promise.all(
+      groupIds.map((groupId) =>
+        this.atCoordinator(groupId, async (conn) => {
+          const version = conn.versionFor(ApiKey.DeleteGroups);
+          const res = await conn.request<DeleteGroupsResponse>(ApiKey.DeleteGroups, { groupsNames: [groupId] }, { version });
+          const r = res.results.find((x) => x.groupId === groupId);
+          const error = r ? errorOf(r.errorCode, null) : kafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, 'no answer for this group');
+          if (error && COORDINATOR_MOVED.has(error.code)) throw error;
+          return { name: groupId, error };
+        }),
+      ),
+    );
+  }
+
+  /**
+   * OffsetDelete: removes a group's committed offsets of some partitions. A group-level error
+   * (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP...) throws; per-partition errors
+   * (GROUP_SUBSCRIBED_TO_TOPIC) are returned.
+   */
+  async deleteGroupOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<PartitionResult[]> {
+    return this.atCoordinator(groupId, async (conn) => {
+      const version = conn.versionFor(ApiKey.OffsetDelete);
+      const req: OffsetDeleteRequest = { groupId, topics: [...groupByTopic(partitions)].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) };
+      const res = await conn.request<OffsetDeleteResponse>(ApiKey.OffsetDelete, req, { version });
+      if (res.errorCode !== NO_ERROR) throw kafkaError(res.errorCode, null, `OffsetDelete for group ${groupId}`);
+      return res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, error: errorOf(p.errorCode, null) })));
+    });
+  }
+
+  /** Runs `fn` on a connection to the group's coordinator, finding it again when it moved or was loading. */
+  private atCoordinator<T>(groupId: string, fn: (conn: BrokerConnection, coordinator: BrokerNode) => Promise<T>): Promise<T> {
+    return this.client.retry(async () => {
+      const coordinator = await this.client.findCoordinator(groupId, CoordinatorType.Group);
+      const conn = await this.client.connection(coordinator.nodeId);
+      return fn(conn, coordinator);
+    });
+  }
+
   /**
    * Sends items, then sends again (after a backoff) those that failed with a retriable code,
    * within the client's retries. UNKNOWN_TOPIC_OR_PARTITION is final here: the topic is not there.
@@ -313,6 +537,14 @@ export class Admin {
       remaining = again;
     }
     return items.map((t) => results.get(nameOf(t)) ?? ({ name: nameOf(t), error: kafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, 'no answer for this item') } as unknown as R));
+  }
+}
+
+function safeDecode<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
   }
 }
 

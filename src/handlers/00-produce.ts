@@ -45,10 +45,9 @@ function appendPartition(ctx: RequestContext, request: ProduceRequest, topic: st
     // ReplicaManager.appendToLocalLog: clients may not write to the coordinators' topics.
     return partitionError(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   }
-  if (request.transactionalId !== null) {
-    // Transactions need the transaction coordinator, which this broker does not run yet.
-    return partitionError(index, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, 'Transactions are not supported by this broker yet');
-  }
+  // Transactional batches are appended as Kafka 3.x does without KIP-890 verification
+  // (transaction.partition.verification.enable): producer state checks the epoch and sequence;
+  // whether the partition was added to the transaction is not checked here.
   const result = partition.appendRecordsAsLeader(records, ctx.apiVersion, request.acks);
   return result instanceof Promise ? result.then((r) => fromAppend(index, r)) : fromAppend(index, result);
 }

@@ -95,6 +95,10 @@ function readPartition(ctx: RequestContext, e: SessionPartition, usesTopicIds: b
   if (read.sizeInBytes > 0) {
     data.records = read.records.length === 1 ? read.records[0]! : Buffer.concat(read.records, read.sizeInBytes);
     result.bytes = read.sizeInBytes;
+    if (isolationLevel === READ_COMMITTED) {
+      // Kafka's collectAbortedTransactions: aborted transactions overlapping the fetched range, so the consumer skips their batches.
+      data.abortedTransactions = partition.abortedTxns.collect(e.fetchOffset, maxOffset).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+    }
   }
   return result;
 }

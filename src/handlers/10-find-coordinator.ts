@@ -1,4 +1,4 @@
-import { GROUP_METADATA_TOPIC } from '../metadata/topic-name.js';
+import { GROUP_METADATA_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/topic-name.js';
 import { ErrorCode, errorInfo } from '../protocol/error-codes.js';
 import { ApiKey } from '../protocol/generated/api-messages.js';
 import {
@@ -28,24 +28,23 @@ function noNode(errorCode: number): Lookup {
 }
 
 /**
- * Kafka's KafkaApis.getCoordinator for one key. __consumer_offsets is created on first use; Kafka
+ * Kafka's KafkaApis.getCoordinator for one key. __consumer_offsets and __transaction_state are created on first use; Kafka
  * answers COORDINATOR_NOT_AVAILABLE while its asynchronous creation runs, Gregor's controller
  * creates it synchronously so the coordinator is known at once.
  */
 function lookup(ctx: RequestContext, keyType: number, key: string): Lookup {
-  if (keyType === CoordinatorType.TRANSACTION) {
-    // The transaction coordinator does not exist yet.
-    return noNode(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-  }
-  if (keyType !== CoordinatorType.GROUP) return noNode(ErrorCode.INVALID_REQUEST);
-  const coordinator = ctx.broker.groupCoordinator;
+  if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION) return noNode(ErrorCode.INVALID_REQUEST);
+  // A transactional id must not be empty (KafkaApis answers INVALID_REQUEST).
+  if (keyType === CoordinatorType.TRANSACTION && key === '') return noNode(ErrorCode.INVALID_REQUEST);
+  const coordinator = keyType === CoordinatorType.GROUP ? ctx.broker.groupCoordinator : ctx.broker.transactionCoordinator;
+  const topic = keyType === CoordinatorType.GROUP ? GROUP_METADATA_TOPIC : TRANSACTION_STATE_TOPIC;
   const created = coordinator.ensureTopic();
   if (created.errorCode !== ErrorCode.NONE) {
-    ctx.log.warn({ topic: GROUP_METADATA_TOPIC, error: errorInfo(created.errorCode).name, message: created.errorMessage }, 'could not create the offsets topic');
+    ctx.log.warn({ topic, error: errorInfo(created.errorCode).name, message: created.errorMessage }, 'could not create the coordinator topic');
     return noNode(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   }
   const partition = coordinator.partitionFor(key);
-  const leader = ctx.broker.image.topicsByName.get(GROUP_METADATA_TOPIC)?.partitions.get(partition)?.leader ?? -1;
+  const leader = ctx.broker.image.topicsByName.get(topic)?.partitions.get(partition)?.leader ?? -1;
   const endpoint = brokersForListener(ctx).find((b) => b.nodeId === leader);
   if (!endpoint) return noNode(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   if (leader === ctx.broker.nodeId) coordinator.ensureLoaded(partition);

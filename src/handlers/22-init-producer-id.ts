@@ -1,26 +1,32 @@
 import { ErrorCode } from '../protocol/error-codes.js';
 import { ApiKey } from '../protocol/generated/api-messages.js';
 import { defaultInitProducerIdResponse, type InitProducerIdRequest, type InitProducerIdResponse } from '../protocol/generated/api/22-init-producer-id.js';
+import { fencedForVersion } from './common/txn-errors.js';
 import type { ApiHandler } from './handler.js';
 
 /**
  * Idempotent producers (no transactional id) get a fresh producer id with epoch 0, as Kafka's
- * KafkaApis.handleInitProducerIdRequest does. Transactional ids need the transaction coordinator,
- * which this broker does not run yet: they get COORDINATOR_NOT_AVAILABLE.
+ * KafkaApis.handleInitProducerIdRequest does; transactional ids go to the transaction
+ * coordinator (epoch bump, fencing, abort of an ongoing transaction, KIP-360 with producerId/epoch).
  */
 export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: ApiKey.InitProducerId,
   minVersion: 0,
   maxVersion: 5,
   listeners: ['broker'],
-  handle(ctx, request) {
+  async handle(ctx, request) {
     const res = defaultInitProducerIdResponse();
-    if (request.transactionalId !== null) {
-      res.errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const hasIdAndEpoch = ctx.apiVersion >= 3 && request.producerId !== -1n;
+    if (ctx.apiVersion >= 3 && (request.producerId === -1n) !== (request.producerEpoch === -1)) {
+      res.errorCode = ErrorCode.INVALID_REQUEST;
       return res;
     }
-    if ((request.producerId === -1n) !== (request.producerEpoch === -1)) {
-      res.errorCode = ErrorCode.INVALID_REQUEST;
+    if (request.transactionalId !== null) {
+      const expected = hasIdAndEpoch ? { producerId: request.producerId, producerEpoch: request.producerEpoch } : null;
+      const r = await ctx.broker.transactionCoordinator.initProducerId(request.transactionalId, request.transactionTimeoutMs, expected);
+      res.errorCode = fencedForVersion(r.errorCode, ctx.apiVersion, 4);
+      res.producerId = r.producerId;
+      res.producerEpoch = r.producerEpoch;
       return res;
     }
     res.producerId = ctx.broker.producerIds.generateProducerId();

@@ -28,6 +28,12 @@ import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
+import { endTxnHandler } from './26-end-txn.js';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
+import { describeTransactionsHandler } from './65-describe-transactions.js';
+import { listTransactionsHandler } from './66-list-transactions.js';
 import type { ApiHandler } from './handler.js';
 
 export const HANDLERS: readonly ApiHandler[] = [
@@ -52,6 +58,10 @@ export const HANDLERS: readonly ApiHandler[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  txnOffsetCommitHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   alterReplicaLogDirsHandler,
@@ -60,4 +70,6 @@ export const HANDLERS: readonly ApiHandler[] = [
   createPartitionsHandler,
   describeClusterHandler,
   describeTopicPartitionsHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
 ];

@@ -69,6 +69,7 @@ export class Controller {
     const lastOffset = this.opts.log.append(records);
     let offset = lastOffset - BigInt(records.length - 1);
     for (const r of records) this.image.apply(r, offset++);
+    this.opts.log.maybeSnapshot?.();
     this.opts.onCommit?.(records);
   }
 

@@ -43,6 +43,8 @@ export interface BrokerEndpoint {
 }
 
 export interface BrokerImage {
+  /** The registration as recorded, for snapshots. */
+  registration: RegisterBrokerRecord;
   brokerId: number;
   incarnationId: string;
   brokerEpoch: bigint;
@@ -58,8 +60,9 @@ export class MetadataImage {
   /** resourceType -> resourceName -> config name -> value. */
   readonly configs = new Map<number, Map<string, Map<string, string>>>();
   readonly features = new Map<string, number>();
-  /** The first producer id not yet handed out in a block. */
+  /** The first producer id not yet handed out in a block, and the last ProducerIdsRecord that said so. */
   nextProducerId = 0n;
+  producerIdsRecord: ProducerIdsRecord | null = null;
   /** Offset of the last record applied. */
   lastOffset = -1n;
 
@@ -126,6 +129,7 @@ export class MetadataImage {
       case MetadataRecordKey.RegisterBrokerRecord: {
         const r = record.data as RegisterBrokerRecord;
         this.brokers.set(r.brokerId, {
+          registration: r,
           brokerId: r.brokerId,
           incarnationId: r.incarnationId,
           brokerEpoch: r.brokerEpoch,
@@ -144,6 +148,7 @@ export class MetadataImage {
       case MetadataRecordKey.ProducerIdsRecord: {
         const r = record.data as ProducerIdsRecord;
         this.nextProducerId = r.nextProducerId;
+        this.producerIdsRecord = r;
         break;
       }
       default:

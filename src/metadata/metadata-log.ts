@@ -6,5 +6,7 @@ export interface MetadataLog {
   append(records: MetadataRecord[]): bigint;
   /** Calls `apply` for every committed record, in order. */
   replay(apply: (record: MetadataRecord, offset: bigint) => void): void;
+  /** Writes a snapshot of the image if the log has grown enough since the last one. */
+  maybeSnapshot?(): void;
   close(): void;
 }

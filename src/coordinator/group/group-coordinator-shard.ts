@@ -4,6 +4,7 @@
  * GroupMetadata records, and the periodic expiration of offsets and empty groups.
  */
 import { ErrorCode, KafkaError } from '../../protocol/error-codes.js';
+import { ControlRecordType, parseControlRecordKey } from '../../protocol/records/control-records.js';
 import type { CoordinatorRecord } from '../../protocol/coordinator-record-serde.js';
 import type { GroupMetadataKey } from '../../protocol/generated/group-coordinator/group-metadata-key.js';
 import type { GroupMetadataValue } from '../../protocol/generated/group-coordinator/group-metadata-value.js';
@@ -42,6 +43,14 @@ export class GroupCoordinatorShard implements CoordinatorShard<CoordinatorRecord
       default:
         // Records of protocols this coordinator does not run (KIP-848 consumer groups, share groups) are skipped.
         break;
+    }
+  }
+
+  /** A COMMIT or ABORT marker of a producer that committed offsets in a transaction (TxnOffsetCommit). */
+  replayControl(_offset: bigint, producerId: bigint, _producerEpoch: number, key: Buffer | null, _value: Buffer | null): void {
+    const { type } = parseControlRecordKey(key);
+    if (type === ControlRecordType.Commit || type === ControlRecordType.Abort) {
+      this.offsetMetadataManager.replayEndTransactionMarker(producerId, type === ControlRecordType.Commit);
     }
   }
 

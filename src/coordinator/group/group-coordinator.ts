@@ -27,7 +27,7 @@ import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
 import { GroupCoordinatorShard } from './group-coordinator-shard.js';
 import type { GroupRequestContext, HeartbeatParams, JoinGroupParams, LeaveGroupParams, SyncGroupParams } from './group-metadata-manager.js';
 import { partitionForKey } from './java-string-hash.js';
-import type { FetchedTopic, OffsetCommitParams, OffsetDeleteParams } from './offset-metadata-manager.js';
+import type { FetchedTopic, OffsetCommitParams, OffsetDeleteParams, TxnOffsetCommitParams } from './offset-metadata-manager.js';
 import { consumerOffsetsSerde } from './records.js';
 
 /** What the service needs from the broker about __consumer_offsets. */
@@ -260,6 +260,40 @@ export class GroupCoordinator {
       return { topics };
     } catch (err) {
       return allWith(operationErrorCode(err));
+    }
+  }
+
+  /** TxnOffsetCommit: offsets written with the producer's id, visible once its transaction commits. */
+  async commitTransactionalOffsets(context: GroupRequestContext, request: TxnOffsetCommitParams): Promise<CommitOffsetsResult> {
+    const allWith = (errorCode: number): CommitOffsetsResult => ({
+      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    });
+    if (!this.active) return allWith(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    try {
+      const partition = this.partitionForGroup(request.groupId);
+      const topics = await this.runtime.write('txn-commit-offset', partition, (shard) => shard.offsetMetadataManager.commitTransactionalOffset(context, request), {
+        producerId: request.producerId,
+        producerEpoch: request.producerEpoch,
+      });
+      return { topics };
+    } catch (err) {
+      return allWith(operationErrorCode(err));
+    }
+  }
+
+  /**
+   * The transaction coordinator's marker for a __consumer_offsets partition: written to its log
+   * and replayed, so the producer's transactional offsets are applied (commit) or dropped (abort).
+   * Resolves with NONE or the error code.
+   */
+  async completeTransaction(partition: number, producerId: bigint, producerEpoch: number, coordinatorEpoch: number, commit: boolean): Promise<number> {
+    if (!this.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    try {
+      this.ensureLoaded(partition);
+      await this.runtime.completeTransaction(partition, producerId, producerEpoch, coordinatorEpoch, commit);
+      return ErrorCode.NONE;
+    } catch (err) {
+      return err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
     }
   }
 

@@ -49,8 +49,25 @@ export interface OffsetDeleteParams {
 type TopicOffsets = Map<number, OffsetAndMetadata>;
 type GroupOffsets = Map<string, TopicOffsets>;
 
+/** TxnOffsetCommit: an offset commit made by a transactional producer. */
+export interface TxnOffsetCommitParams {
+  groupId: string;
+  producerId: bigint;
+  producerEpoch: number;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[] }[];
+}
+
 export class OffsetMetadataManager {
   private readonly offsetsByGroup = new Map<string, GroupOffsets>();
+  /**
+   * Offsets committed inside a transaction, by producer id, kept apart until the transaction's
+   * marker is replayed: COMMIT moves them into the committed offsets, ABORT drops them (Kafka's
+   * pendingTransactionalOffsets).
+   */
+  private readonly pendingTxnOffsets = new Map<bigint, Map<string, GroupOffsets>>();
 
   constructor(
     private readonly groups: GroupMetadataManager,
@@ -89,8 +106,8 @@ export class OffsetMetadataManager {
 
   // ---- OffsetCommit
 
-  /** ClassicGroup.validateOffsetCommit (non-transactional). */
-  private validateClassicOffsetCommit(group: ClassicGroup, request: OffsetCommitParams): void {
+  /** ClassicGroup.validateOffsetCommit; transactional commits skip the membership-less and rebalance checks. */
+  private validateClassicOffsetCommit(group: ClassicGroup, request: OffsetCommitParams, isTransactional = false): void {
     if (group.isInState('Dead')) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const generationId = request.generationIdOrMemberEpoch;
     // Generation -1 comes from the admin client or a consumer without group management: fine while the group is empty.
@@ -98,11 +115,11 @@ export class OffsetMetadataManager {
     if (generationId >= 0 || request.memberId !== '' || request.groupInstanceId !== null) {
       group.validateMember(request.memberId, request.groupInstanceId);
       if (generationId !== group.generationId) throw new KafkaError(ErrorCode.ILLEGAL_GENERATION);
-    } else if (!group.isInState('Empty')) {
+    } else if (!isTransactional && !group.isInState('Empty')) {
       throw new KafkaError(ErrorCode.UNKNOWN_MEMBER_ID);
     }
     // The member has a valid generation but no assignment yet: let it rejoin gracefully.
-    if (group.isInState('CompletingRebalance')) throw new KafkaError(ErrorCode.REBALANCE_IN_PROGRESS);
+    if (!isTransactional && group.isInState('CompletingRebalance')) throw new KafkaError(ErrorCode.REBALANCE_IN_PROGRESS);
   }
 
   private validateOffsetCommit(context: GroupRequestContext, request: OffsetCommitParams): void {
@@ -151,6 +168,78 @@ export class OffsetMetadataManager {
       }
     }
     return { records, response: topics };
+  }
+
+  // ---- TxnOffsetCommit
+
+  /**
+   * Kafka's OffsetMetadataManager.commitTransactionalOffset: the records are written with the
+   * producer's id (the runtime's transactional write) and become committed offsets only when the
+   * transaction's COMMIT marker is replayed.
+   */
+  commitTransactionalOffset(context: GroupRequestContext, request: TxnOffsetCommitParams): Result<OffsetCommitResponseOffsetCommitResponseTopic[]> {
+    const asCommit: OffsetCommitParams = {
+      groupId: request.groupId,
+      generationIdOrMemberEpoch: request.generationId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      retentionTimeMs: DEFAULT_RETENTION_TIME,
+      topics: request.topics,
+    };
+    let group = this.groups.groups.get(request.groupId);
+    if (!group) {
+      if (request.generationId >= 0) throw new KafkaError(ErrorCode.ILLEGAL_GENERATION);
+      group = this.groups.getOrMaybeCreateClassicGroup(request.groupId, true);
+    }
+    this.validateClassicOffsetCommit(group, asCommit, true);
+    const nowMs = this.now();
+    const records: CoordinatorRecord[] = [];
+    const topics: OffsetCommitResponseOffsetCommitResponseTopic[] = [];
+    for (const t of request.topics) {
+      const partitions: { partitionIndex: number; errorCode: number }[] = [];
+      topics.push({ name: t.name, partitions });
+      for (const p of t.partitions) {
+        if (p.committedMetadata !== null && p.committedMetadata.length > this.config.offsetMetadataMaxSize) {
+          partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
+          continue;
+        }
+        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
+        records.push(offsetCommitRecord(request.groupId, t.name, p.partitionIndex, {
+          committedOffset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch < 0 ? -1 : p.committedLeaderEpoch,
+          metadata: p.committedMetadata ?? '',
+          commitTimestampMs: nowMs,
+          expireTimestampMs: null,
+          recordOffset: -1n,
+        }));
+      }
+    }
+    return { records, response: topics };
+  }
+
+  /** True when a transaction has an offset of this partition pending (OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT). */
+  hasPendingTransactionalOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const byGroup of this.pendingTxnOffsets.values()) if (byGroup.get(groupId)?.get(topic)?.has(partition)) return true;
+    return false;
+  }
+
+  /** Applies a transaction marker of `producerId`: its pending offsets become committed (COMMIT) or are dropped (ABORT). */
+  replayEndTransactionMarker(producerId: bigint, commit: boolean): void {
+    const pending = this.pendingTxnOffsets.get(producerId);
+    if (!pending) return;
+    this.pendingTxnOffsets.delete(producerId);
+    if (!commit) return;
+    for (const [groupId, byTopic] of pending) {
+      // The group may have been deleted meanwhile; Kafka then drops the offsets.
+      if (!this.groups.groups.has(groupId)) continue;
+      for (const [topic, byPartition] of byTopic) {
+        for (const [partition, o] of byPartition) {
+          const existing = this.offset(groupId, topic, partition);
+          // A later non-transactional commit wins over an older transactional one.
+          if (existing === undefined || existing.recordOffset < o.recordOffset) this.put(groupId, topic, partition, o);
+        }
+      }
+    }
   }
 
   // ---- OffsetFetch
@@ -266,11 +355,21 @@ export class OffsetMetadataManager {
     if (value !== null) {
       // Offsets without a group come from simple consumers: they get an empty group without protocol.
       this.groups.getOrMaybeCreateClassicGroup(groupId, true);
-      // Transactional offset commits wait for their transaction marker, which the transaction coordinator will replay.
-      if (producerId >= 0n) return;
+      if (producerId >= 0n) {
+        // A transactional offset commit waits for its transaction marker.
+        let byGroup = this.pendingTxnOffsets.get(producerId);
+        if (!byGroup) this.pendingTxnOffsets.set(producerId, (byGroup = new Map()));
+        let byTopic = byGroup.get(groupId);
+        if (!byTopic) byGroup.set(groupId, (byTopic = new Map()));
+        let byPartition = byTopic.get(topic);
+        if (!byPartition) byTopic.set(topic, (byPartition = new Map()));
+        byPartition.set(partition, offsetFromRecord(recordOffset, value));
+        return;
+      }
       this.put(groupId, topic, partition, offsetFromRecord(recordOffset, value));
     } else {
       this.remove(groupId, topic, partition);
+      for (const byGroup of this.pendingTxnOffsets.values()) byGroup.get(groupId)?.get(topic)?.delete(partition);
     }
   }
 }

@@ -19,6 +19,13 @@ export interface OffsetsTopicSettings {
   segmentBytes: number;
 }
 
+/** Which internal topic a BrokerOffsetsTopic stands for (__consumer_offsets by default, __transaction_state for transactions). */
+export interface CoordinatorTopicSpec {
+  name: string;
+  /** Topic configs besides cleanup.policy=compact, compression.type=producer and segment.bytes. */
+  extraConfigs?: { name: string; value: string }[];
+}
+
 /** A partition's log as the coordinator runtime writes and loads it. */
 export class PartitionCoordinatorLog implements CoordinatorLog {
   constructor(readonly partition: Partition) {}
@@ -58,14 +65,15 @@ export class BrokerOffsetsTopic implements OffsetsTopic {
     private readonly replicas: ReplicaManager,
     private readonly controller: Controller,
     private readonly settings: () => OffsetsTopicSettings,
+    private readonly spec: CoordinatorTopicSpec = { name: GROUP_METADATA_TOPIC },
   ) {}
 
   numPartitions(): number | null {
-    return this.image.topicsByName.get(GROUP_METADATA_TOPIC)?.partitions.size ?? null;
+    return this.image.topicsByName.get(this.spec.name)?.partitions.size ?? null;
   }
 
   logFor(partition: number): CoordinatorLog | undefined {
-    const p = this.replicas.getPartition(GROUP_METADATA_TOPIC, partition);
+    const p = this.replicas.getPartition(this.spec.name, partition);
     if (!p) return undefined;
     let log = this.logs.get(p);
     if (!log) this.logs.set(p, (log = new PartitionCoordinatorLog(p)));
@@ -74,10 +82,10 @@ export class BrokerOffsetsTopic implements OffsetsTopic {
 
   /** Creates the topic when missing; returns NONE once it exists, or why it could not be created. */
   ensureExists(): { errorCode: number; errorMessage: string | null } {
-    if (this.image.topicsByName.has(GROUP_METADATA_TOPIC)) return { errorCode: ErrorCode.NONE, errorMessage: null };
+    if (this.image.topicsByName.has(this.spec.name)) return { errorCode: ErrorCode.NONE, errorMessage: null };
     const s = this.settings();
     const result = this.controller.createInternalTopic({
-      name: GROUP_METADATA_TOPIC,
+      name: this.spec.name,
       numPartitions: s.numPartitions,
       replicationFactor: s.replicationFactor,
       assignments: [],
@@ -85,6 +93,7 @@ export class BrokerOffsetsTopic implements OffsetsTopic {
         { name: 'cleanup.policy', value: 'compact' },
         { name: 'compression.type', value: 'producer' },
         { name: 'segment.bytes', value: String(s.segmentBytes) },
+        ...(this.spec.extraConfigs ?? []),
       ],
     });
     if (result.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) return { errorCode: ErrorCode.NONE, errorMessage: null };

@@ -27,6 +27,7 @@ import { iterateBatches } from '../../protocol/records/batch-iterator.js';
 import { buildRecordBatchSync } from '../../protocol/records/build-batch.js';
 import { CompressionType } from '../../protocol/records/batch-header.js';
 import { iterateRecordsSync } from '../../protocol/records/read-records.js';
+import { ControlRecordType, buildEndTxnMarker, encodeControlRecordKey, encodeEndTxnMarkerValue } from '../../protocol/records/control-records.js';
 import type { ScheduledTask, Scheduler } from '../../storage/scheduler.js';
 import type { CoordinatorLog } from './coordinator-log.js';
 import { KeyedTimer, type CoordinatorTimer } from './coordinator-timer.js';
@@ -42,6 +43,12 @@ export interface CoordinatorResult<T, R> {
 
 /** A timer's operation: runs as a write operation when the timer fires. */
 export type TimerOperation<R> = () => CoordinatorResult<unknown, R>;
+
+/** The producer of a transactional write (TxnOffsetCommit): its records carry the producer id and wait for a transaction marker. */
+export interface TransactionalProducer {
+  producerId: bigint;
+  producerEpoch: number;
+}
 
 export interface ShardContext<R> {
   partition: number;
@@ -243,7 +250,7 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
    * Runs a write operation: its records are appended and replayed, and the returned promise
    * resolves with its response once they are committed. Rejects with KafkaError.
    */
-  write<T>(name: string, partition: number, op: (shard: S) => CoordinatorResult<T, R>): Promise<T> {
+  write<T>(name: string, partition: number, op: (shard: S) => CoordinatorResult<T, R>, txn?: TransactionalProducer): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let ctx: PartitionContext<S, R>;
       let result: CoordinatorResult<T, R>;
@@ -254,11 +261,42 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
         reject(err);
         return;
       }
-      this.apply(name, ctx, result, (err) => (err ? reject(err) : resolve(result.response)));
+      this.apply(name, ctx, result, (err) => (err ? reject(err) : resolve(result.response)), txn);
     });
   }
 
-  private apply<T>(name: string, ctx: PartitionContext<S, R>, result: CoordinatorResult<T, R>, done: (err: KafkaError | null) => void): void {
+  /**
+   * Writes a COMMIT or ABORT marker for a producer's transaction to the partition's log and replays
+   * it into the shard (Kafka's CoordinatorRuntime.scheduleTransactionCompletion): the shard makes the
+   * producer's pending transactional records visible, or drops them. Resolves once committed.
+   */
+  completeTransaction(partition: number, producerId: bigint, producerEpoch: number, coordinatorEpoch: number, commit: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let ctx: PartitionContext<S, R>;
+      let offset: bigint;
+      const type = commit ? ControlRecordType.Commit : ControlRecordType.Abort;
+      try {
+        ctx = this.activeContext(partition);
+        const marker = buildEndTxnMarker({ type, producerId, producerEpoch, coordinatorEpoch, timestamp: BigInt(this.opts.now()) });
+        offset = ctx.log.append(marker);
+      } catch (err) {
+        reject(asKafkaError(err));
+        return;
+      }
+      ctx.lastWrittenOffset = offset;
+      try {
+        ctx.shard.replayControl?.(offset, producerId, producerEpoch, encodeControlRecordKey(type), encodeEndTxnMarkerValue(coordinatorEpoch));
+      } catch (err) {
+        this.opts.log.error({ coordinator: this.opts.name, partition, err }, 'replaying a transaction marker failed');
+        reject(asKafkaError(err));
+        return;
+      }
+      const result: CoordinatorResult<void, R> = { records: [], response: undefined };
+      this.awaitCommitted(ctx, offset, result, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  private apply<T>(name: string, ctx: PartitionContext<S, R>, result: CoordinatorResult<T, R>, done: (err: KafkaError | null) => void, txn?: TransactionalProducer): void {
     let waitFor = ctx.lastWrittenOffset;
     const records = result.records;
     if (records.length > 0) {
@@ -269,6 +307,7 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
           records: records.map((r) => this.opts.serde.serialize(r)),
           defaultTimestamp: now,
           compression: this.opts.compression ?? CompressionType.None,
+          ...(txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, isTransactional: true } : {}),
         });
         lastOffset = ctx.log.append(batch);
       } catch (err) {
@@ -282,7 +321,7 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
       if (result.replayRecords !== false) {
         let offset = lastOffset - BigInt(records.length - 1);
         try {
-          for (const r of records) ctx.shard.replay(offset++, -1n, -1, r);
+          for (const r of records) ctx.shard.replay(offset++, txn?.producerId ?? -1n, txn?.producerEpoch ?? -1, r);
         } catch (err) {
           this.opts.log.error({ coordinator: this.opts.name, partition: ctx.partition, operation: name, err }, 'replaying written records failed');
           this.completeOne(result, asKafkaError(err), done);
@@ -290,6 +329,11 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
         }
       }
     }
+    this.awaitCommitted(ctx, waitFor, result, done);
+  }
+
+  /** Completes `result` once the high watermark passes `waitFor` (or times out with REQUEST_TIMED_OUT). */
+  private awaitCommitted<T>(ctx: PartitionContext<S, R>, waitFor: bigint, result: CoordinatorResult<T, R>, done: (err: KafkaError | null) => void): void {
     if (ctx.log.highWatermark > waitFor) {
       this.completeOne(result, null, done);
       return;

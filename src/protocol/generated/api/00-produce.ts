@@ -372,13 +372,11 @@ function readProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceRespo
     leaderId: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -386,9 +384,7 @@ function readProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceRespo
 function writeProduceResponseLeaderIdAndEpoch(w: Writer, v: number, x: ProduceResponseLeaderIdAndEpoch): void {
   w.writeInt32(x.leaderId);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ProduceResponseNodeEndpoint {
@@ -423,13 +419,11 @@ function readProduceResponseNodeEndpoint(r: Reader, v: number): ProduceResponseN
     port: r.readInt32(),
     rack: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -439,9 +433,7 @@ function writeProduceResponseNodeEndpoint(w: Writer, v: number, x: ProduceRespon
   w.writeCompactString(checkNotNull(x.host, 'ProduceResponse.Host'));
   w.writeInt32(x.port);
   w.writeCompactNullableString(x.rack);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ProduceResponse {

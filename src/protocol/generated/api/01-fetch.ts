@@ -41,13 +41,11 @@ function readFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplica
     replicaId: r.readInt32(),
     replicaEpoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -55,9 +53,7 @@ function readFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplica
 function writeFetchRequestReplicaState(w: Writer, v: number, x: FetchRequestReplicaState): void {
   w.writeInt32(x.replicaId);
   w.writeInt64(x.replicaEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchRequestFetchTopic {
@@ -562,13 +558,11 @@ function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpo
     epoch: r.readInt32(),
     endOffset: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -576,9 +570,7 @@ function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpo
 function writeFetchResponseEpochEndOffset(w: Writer, v: number, x: FetchResponseEpochEndOffset): void {
   w.writeInt32(x.epoch);
   w.writeInt64(x.endOffset);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchResponseLeaderIdAndEpoch {
@@ -605,13 +597,11 @@ function readFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseL
     leaderId: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -619,9 +609,7 @@ function readFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseL
 function writeFetchResponseLeaderIdAndEpoch(w: Writer, v: number, x: FetchResponseLeaderIdAndEpoch): void {
   w.writeInt32(x.leaderId);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchResponseSnapshotId {
@@ -648,13 +636,11 @@ function readFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapsho
     endOffset: r.readInt64(),
     epoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -662,9 +648,7 @@ function readFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapsho
 function writeFetchResponseSnapshotId(w: Writer, v: number, x: FetchResponseSnapshotId): void {
   w.writeInt64(x.endOffset);
   w.writeInt32(x.epoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchResponseAbortedTransaction {
@@ -744,13 +728,11 @@ function readFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNodeE
     port: r.readInt32(),
     rack: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -760,9 +742,7 @@ function writeFetchResponseNodeEndpoint(w: Writer, v: number, x: FetchResponseNo
   w.writeCompactString(checkNotNull(x.host, 'FetchResponse.Host'));
   w.writeInt32(x.port);
   w.writeCompactNullableString(x.rack);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchResponse {

@@ -373,13 +373,11 @@ function readLeaderAndIsrResponseLeaderAndIsrTopicError(r: Reader, v: number): L
     topicId: r.readUuid(),
     partitionErrors: readArray(r, true, (r: Reader) => readLeaderAndIsrResponseLeaderAndIsrPartitionError(r, v), 'LeaderAndIsrResponse.PartitionErrors'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -387,9 +385,7 @@ function readLeaderAndIsrResponseLeaderAndIsrTopicError(r: Reader, v: number): L
 function writeLeaderAndIsrResponseLeaderAndIsrTopicError(w: Writer, v: number, x: LeaderAndIsrResponseLeaderAndIsrTopicError): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitionErrors, (w: Writer, e: LeaderAndIsrResponseLeaderAndIsrPartitionError) => writeLeaderAndIsrResponseLeaderAndIsrPartitionError(w, v, e), 'LeaderAndIsrResponse.PartitionErrors');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface LeaderAndIsrResponse {

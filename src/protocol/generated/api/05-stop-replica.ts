@@ -112,13 +112,11 @@ function readStopReplicaRequestStopReplicaTopicState(r: Reader, v: number): Stop
     topicName: r.readCompactString(),
     partitionStates: readArray(r, true, (r: Reader) => readStopReplicaRequestStopReplicaPartitionState(r, v), 'StopReplicaRequest.PartitionStates'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -126,9 +124,7 @@ function readStopReplicaRequestStopReplicaTopicState(r: Reader, v: number): Stop
 function writeStopReplicaRequestStopReplicaTopicState(w: Writer, v: number, x: StopReplicaRequestStopReplicaTopicState): void {
   w.writeCompactString(checkNotNull(x.topicName, 'StopReplicaRequest.TopicName'));
   writeArray(w, true, false, x.partitionStates, (w: Writer, e: StopReplicaRequestStopReplicaPartitionState) => writeStopReplicaRequestStopReplicaPartitionState(w, v, e), 'StopReplicaRequest.PartitionStates');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface StopReplicaRequestStopReplicaPartitionState {
@@ -159,13 +155,11 @@ function readStopReplicaRequestStopReplicaPartitionState(r: Reader, v: number): 
     leaderEpoch: r.readInt32(),
     deletePartition: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -174,9 +168,7 @@ function writeStopReplicaRequestStopReplicaPartitionState(w: Writer, v: number, 
   w.writeInt32(x.partitionIndex);
   w.writeInt32(x.leaderEpoch);
   w.writeBool(x.deletePartition);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface StopReplicaRequest {

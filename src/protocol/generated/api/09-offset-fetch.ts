@@ -91,13 +91,11 @@ function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): Of
     memberEpoch: v >= 9 ? r.readInt32() : -1,
     topics: readNullableArray(r, true, true, (r: Reader) => readOffsetFetchRequestOffsetFetchRequestTopics(r, v), 'OffsetFetchRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -107,9 +105,7 @@ function writeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, v: number, x:
   if (v >= 9) { w.writeCompactNullableString(x.memberId); }
   if (v >= 9) { w.writeInt32(x.memberEpoch); }
   writeArray(w, true, true, x.topics, (w: Writer, e: OffsetFetchRequestOffsetFetchRequestTopics) => writeOffsetFetchRequestOffsetFetchRequestTopics(w, v, e), 'OffsetFetchRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface OffsetFetchRequestOffsetFetchRequestTopics {
@@ -136,13 +132,11 @@ function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number): O
     name: r.readCompactString(),
     partitionIndexes: readArray(r, true, readInt32Elem, 'OffsetFetchRequest.PartitionIndexes'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -150,9 +144,7 @@ function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number): O
 function writeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, v: number, x: OffsetFetchRequestOffsetFetchRequestTopics): void {
   w.writeCompactString(checkNotNull(x.name, 'OffsetFetchRequest.Name'));
   writeArray(w, true, false, x.partitionIndexes, writeInt32Elem, 'OffsetFetchRequest.PartitionIndexes');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface OffsetFetchRequest {
@@ -358,13 +350,11 @@ function readOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number): 
     topics: readArray(r, true, (r: Reader) => readOffsetFetchResponseOffsetFetchResponseTopics(r, v), 'OffsetFetchResponse.Topics'),
     errorCode: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -373,9 +363,7 @@ function writeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, v: number, 
   w.writeCompactString(checkNotNull(x.groupId, 'OffsetFetchResponse.GroupId'));
   writeArray(w, true, false, x.topics, (w: Writer, e: OffsetFetchResponseOffsetFetchResponseTopics) => writeOffsetFetchResponseOffsetFetchResponseTopics(w, v, e), 'OffsetFetchResponse.Topics');
   w.writeInt16(x.errorCode);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface OffsetFetchResponseOffsetFetchResponseTopics {
@@ -402,13 +390,11 @@ function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number):
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readOffsetFetchResponseOffsetFetchResponsePartitions(r, v), 'OffsetFetchResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -416,9 +402,7 @@ function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number):
 function writeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, v: number, x: OffsetFetchResponseOffsetFetchResponseTopics): void {
   w.writeCompactString(checkNotNull(x.name, 'OffsetFetchResponse.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: OffsetFetchResponseOffsetFetchResponsePartitions) => writeOffsetFetchResponseOffsetFetchResponsePartitions(w, v, e), 'OffsetFetchResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface OffsetFetchResponseOffsetFetchResponsePartitions {
@@ -457,13 +441,11 @@ function readOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: numb
     metadata: r.readCompactNullableString(),
     errorCode: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -474,9 +456,7 @@ function writeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, v: num
   w.writeInt32(x.committedLeaderEpoch);
   w.writeCompactNullableString(x.metadata);
   w.writeInt16(x.errorCode);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface OffsetFetchResponse {

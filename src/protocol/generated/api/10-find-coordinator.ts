@@ -119,13 +119,11 @@ function readFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoord
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -137,9 +135,7 @@ function writeFindCoordinatorResponseCoordinator(w: Writer, v: number, x: FindCo
   w.writeInt32(x.port);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FindCoordinatorResponse {

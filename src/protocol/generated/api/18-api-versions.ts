@@ -147,13 +147,11 @@ function readApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): ApiVe
     minVersion: r.readInt16(),
     maxVersion: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -162,9 +160,7 @@ function writeApiVersionsResponseSupportedFeatureKey(w: Writer, v: number, x: Ap
   w.writeCompactString(checkNotNull(x.name, 'ApiVersionsResponse.Name'));
   w.writeInt16(x.minVersion);
   w.writeInt16(x.maxVersion);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ApiVersionsResponseFinalizedFeatureKey {
@@ -195,13 +191,11 @@ function readApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): ApiVe
     maxVersionLevel: r.readInt16(),
     minVersionLevel: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -210,9 +204,7 @@ function writeApiVersionsResponseFinalizedFeatureKey(w: Writer, v: number, x: Ap
   w.writeCompactString(checkNotNull(x.name, 'ApiVersionsResponse.Name'));
   w.writeInt16(x.maxVersionLevel);
   w.writeInt16(x.minVersionLevel);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ApiVersionsResponse {

@@ -351,13 +351,11 @@ function readCreateTopicsResponseCreatableTopicConfigs(r: Reader, v: number): Cr
     configSource: r.readInt8(),
     isSensitive: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -368,9 +366,7 @@ function writeCreateTopicsResponseCreatableTopicConfigs(w: Writer, v: number, x:
   w.writeBool(x.readOnly);
   w.writeInt8(x.configSource);
   w.writeBool(x.isSensitive);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface CreateTopicsResponse {

@@ -39,13 +39,11 @@ function readDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTo
     name: r.readCompactNullableString(),
     topicId: r.readUuid(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -53,9 +51,7 @@ function readDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTo
 function writeDeleteTopicsRequestDeleteTopicState(w: Writer, v: number, x: DeleteTopicsRequestDeleteTopicState): void {
   w.writeCompactNullableString(x.name);
   w.writeUuid(x.topicId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DeleteTopicsRequest {

@@ -49,13 +49,11 @@ function readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader, v
     verifyOnly: r.readBool(),
     topics: readArray(r, true, (r: Reader) => readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v), 'AddPartitionsToTxnRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -66,9 +64,7 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer, 
   w.writeInt16(x.producerEpoch);
   w.writeBool(x.verifyOnly);
   writeArray(w, true, false, x.topics, (w: Writer, e: AddPartitionsToTxnRequestAddPartitionsToTxnTopic) => writeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, v, e), 'AddPartitionsToTxnRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
@@ -216,13 +212,11 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: nu
     transactionalId: r.readCompactString(),
     topicResults: readArray(r, true, (r: Reader) => readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v), 'AddPartitionsToTxnResponse.TopicResults'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -230,9 +224,7 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: nu
 function writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, v: number, x: AddPartitionsToTxnResponseAddPartitionsToTxnResult): void {
   w.writeCompactString(checkNotNull(x.transactionalId, 'AddPartitionsToTxnResponse.TransactionalId'));
   writeArray(w, true, false, x.topicResults, (w: Writer, e: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult) => writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, v, e), 'AddPartitionsToTxnResponse.TopicResults');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {

@@ -37,13 +37,11 @@ function readAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, v: n
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readAlterPartitionReassignmentsRequestReassignablePartition(r, v), 'AlterPartitionReassignmentsRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -51,9 +49,7 @@ function readAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, v: n
 function writeAlterPartitionReassignmentsRequestReassignableTopic(w: Writer, v: number, x: AlterPartitionReassignmentsRequestReassignableTopic): void {
   w.writeCompactString(checkNotNull(x.name, 'AlterPartitionReassignmentsRequest.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: AlterPartitionReassignmentsRequestReassignablePartition) => writeAlterPartitionReassignmentsRequestReassignablePartition(w, v, e), 'AlterPartitionReassignmentsRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionReassignmentsRequestReassignablePartition {
@@ -80,13 +76,11 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(r: Reader, 
     partitionIndex: r.readInt32(),
     replicas: readNullableArray(r, true, true, readInt32Elem, 'AlterPartitionReassignmentsRequest.Replicas'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -94,9 +88,7 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(r: Reader, 
 function writeAlterPartitionReassignmentsRequestReassignablePartition(w: Writer, v: number, x: AlterPartitionReassignmentsRequestReassignablePartition): void {
   w.writeInt32(x.partitionIndex);
   writeArray(w, true, true, x.replicas, writeInt32Elem, 'AlterPartitionReassignmentsRequest.Replicas');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionReassignmentsRequest {
@@ -123,13 +115,11 @@ function readAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPart
     timeoutMs: r.readInt32(),
     topics: readArray(r, true, (r: Reader) => readAlterPartitionReassignmentsRequestReassignableTopic(r, v), 'AlterPartitionReassignmentsRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -137,9 +127,7 @@ function readAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPart
 function writeAlterPartitionReassignmentsRequest(w: Writer, v: number, x: AlterPartitionReassignmentsRequest): void {
   w.writeInt32(x.timeoutMs);
   writeArray(w, true, false, x.topics, (w: Writer, e: AlterPartitionReassignmentsRequestReassignableTopic) => writeAlterPartitionReassignmentsRequestReassignableTopic(w, v, e), 'AlterPartitionReassignmentsRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AlterPartitionReassignmentsRequest at `version` (0). */
@@ -177,13 +165,11 @@ function readAlterPartitionReassignmentsResponseReassignableTopicResponse(r: Rea
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r, v), 'AlterPartitionReassignmentsResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -191,9 +177,7 @@ function readAlterPartitionReassignmentsResponseReassignableTopicResponse(r: Rea
 function writeAlterPartitionReassignmentsResponseReassignableTopicResponse(w: Writer, v: number, x: AlterPartitionReassignmentsResponseReassignableTopicResponse): void {
   w.writeCompactString(checkNotNull(x.name, 'AlterPartitionReassignmentsResponse.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: AlterPartitionReassignmentsResponseReassignablePartitionResponse) => writeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w, v, e), 'AlterPartitionReassignmentsResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionReassignmentsResponseReassignablePartitionResponse {
@@ -224,13 +208,11 @@ function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r:
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -239,9 +221,7 @@ function writeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w
   w.writeInt32(x.partitionIndex);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionReassignmentsResponse {
@@ -276,13 +256,11 @@ function readAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterPar
     errorMessage: r.readCompactNullableString(),
     responses: readArray(r, true, (r: Reader) => readAlterPartitionReassignmentsResponseReassignableTopicResponse(r, v), 'AlterPartitionReassignmentsResponse.Responses'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -292,9 +270,7 @@ function writeAlterPartitionReassignmentsResponse(w: Writer, v: number, x: Alter
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.responses, (w: Writer, e: AlterPartitionReassignmentsResponseReassignableTopicResponse) => writeAlterPartitionReassignmentsResponseReassignableTopicResponse(w, v, e), 'AlterPartitionReassignmentsResponse.Responses');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AlterPartitionReassignmentsResponse at `version` (0). */

@@ -37,13 +37,11 @@ function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r
     name: r.readCompactString(),
     partitionIndexes: readArray(r, true, readInt32Elem, 'ListPartitionReassignmentsRequest.PartitionIndexes'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -51,9 +49,7 @@ function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r
 function writeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w: Writer, v: number, x: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics): void {
   w.writeCompactString(checkNotNull(x.name, 'ListPartitionReassignmentsRequest.Name'));
   writeArray(w, true, false, x.partitionIndexes, writeInt32Elem, 'ListPartitionReassignmentsRequest.PartitionIndexes');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ListPartitionReassignmentsRequest {
@@ -80,13 +76,11 @@ function readListPartitionReassignmentsRequest(r: Reader, v: number): ListPartit
     timeoutMs: r.readInt32(),
     topics: readNullableArray(r, true, true, (r: Reader) => readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r, v), 'ListPartitionReassignmentsRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -94,9 +88,7 @@ function readListPartitionReassignmentsRequest(r: Reader, v: number): ListPartit
 function writeListPartitionReassignmentsRequest(w: Writer, v: number, x: ListPartitionReassignmentsRequest): void {
   w.writeInt32(x.timeoutMs);
   writeArray(w, true, true, x.topics, (w: Writer, e: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics) => writeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w, v, e), 'ListPartitionReassignmentsRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ListPartitionReassignmentsRequest at `version` (0). */
@@ -134,13 +126,11 @@ function readListPartitionReassignmentsResponseOngoingTopicReassignment(r: Reade
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readListPartitionReassignmentsResponseOngoingPartitionReassignment(r, v), 'ListPartitionReassignmentsResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -148,9 +138,7 @@ function readListPartitionReassignmentsResponseOngoingTopicReassignment(r: Reade
 function writeListPartitionReassignmentsResponseOngoingTopicReassignment(w: Writer, v: number, x: ListPartitionReassignmentsResponseOngoingTopicReassignment): void {
   w.writeCompactString(checkNotNull(x.name, 'ListPartitionReassignmentsResponse.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: ListPartitionReassignmentsResponseOngoingPartitionReassignment) => writeListPartitionReassignmentsResponseOngoingPartitionReassignment(w, v, e), 'ListPartitionReassignmentsResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ListPartitionReassignmentsResponseOngoingPartitionReassignment {
@@ -185,13 +173,11 @@ function readListPartitionReassignmentsResponseOngoingPartitionReassignment(r: R
     addingReplicas: readArray(r, true, readInt32Elem, 'ListPartitionReassignmentsResponse.AddingReplicas'),
     removingReplicas: readArray(r, true, readInt32Elem, 'ListPartitionReassignmentsResponse.RemovingReplicas'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -201,9 +187,7 @@ function writeListPartitionReassignmentsResponseOngoingPartitionReassignment(w: 
   writeArray(w, true, false, x.replicas, writeInt32Elem, 'ListPartitionReassignmentsResponse.Replicas');
   writeArray(w, true, false, x.addingReplicas, writeInt32Elem, 'ListPartitionReassignmentsResponse.AddingReplicas');
   writeArray(w, true, false, x.removingReplicas, writeInt32Elem, 'ListPartitionReassignmentsResponse.RemovingReplicas');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ListPartitionReassignmentsResponse {
@@ -238,13 +222,11 @@ function readListPartitionReassignmentsResponse(r: Reader, v: number): ListParti
     errorMessage: r.readCompactNullableString(),
     topics: readArray(r, true, (r: Reader) => readListPartitionReassignmentsResponseOngoingTopicReassignment(r, v), 'ListPartitionReassignmentsResponse.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -254,9 +236,7 @@ function writeListPartitionReassignmentsResponse(w: Writer, v: number, x: ListPa
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.topics, (w: Writer, e: ListPartitionReassignmentsResponseOngoingTopicReassignment) => writeListPartitionReassignmentsResponseOngoingTopicReassignment(w, v, e), 'ListPartitionReassignmentsResponse.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ListPartitionReassignmentsResponse at `version` (0). */

@@ -31,22 +31,18 @@ function readDescribeUserScramCredentialsRequestUserName(r: Reader, v: number): 
   const x: DescribeUserScramCredentialsRequestUserName = {
     name: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeUserScramCredentialsRequestUserName(w: Writer, v: number, x: DescribeUserScramCredentialsRequestUserName): void {
   w.writeCompactString(checkNotNull(x.name, 'DescribeUserScramCredentialsRequest.Name'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeUserScramCredentialsRequest {
@@ -69,22 +65,18 @@ function readDescribeUserScramCredentialsRequest(r: Reader, v: number): Describe
   const x: DescribeUserScramCredentialsRequest = {
     users: readNullableArray(r, true, true, (r: Reader) => readDescribeUserScramCredentialsRequestUserName(r, v), 'DescribeUserScramCredentialsRequest.Users'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeUserScramCredentialsRequest(w: Writer, v: number, x: DescribeUserScramCredentialsRequest): void {
   writeArray(w, true, true, x.users, (w: Writer, e: DescribeUserScramCredentialsRequestUserName) => writeDescribeUserScramCredentialsRequestUserName(w, v, e), 'DescribeUserScramCredentialsRequest.Users');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeUserScramCredentialsRequest at `version` (0). */
@@ -130,13 +122,11 @@ function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRes
     errorMessage: r.readCompactNullableString(),
     credentialInfos: readArray(r, true, (r: Reader) => readDescribeUserScramCredentialsResponseCredentialInfo(r, v), 'DescribeUserScramCredentialsResponse.CredentialInfos'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -146,9 +136,7 @@ function writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRe
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.credentialInfos, (w: Writer, e: DescribeUserScramCredentialsResponseCredentialInfo) => writeDescribeUserScramCredentialsResponseCredentialInfo(w, v, e), 'DescribeUserScramCredentialsResponse.CredentialInfos');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeUserScramCredentialsResponseCredentialInfo {
@@ -175,13 +163,11 @@ function readDescribeUserScramCredentialsResponseCredentialInfo(r: Reader, v: nu
     mechanism: r.readInt8(),
     iterations: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -189,9 +175,7 @@ function readDescribeUserScramCredentialsResponseCredentialInfo(r: Reader, v: nu
 function writeDescribeUserScramCredentialsResponseCredentialInfo(w: Writer, v: number, x: DescribeUserScramCredentialsResponseCredentialInfo): void {
   w.writeInt8(x.mechanism);
   w.writeInt32(x.iterations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeUserScramCredentialsResponse {
@@ -226,13 +210,11 @@ function readDescribeUserScramCredentialsResponse(r: Reader, v: number): Describ
     errorMessage: r.readCompactNullableString(),
     results: readArray(r, true, (r: Reader) => readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r, v), 'DescribeUserScramCredentialsResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -242,9 +224,7 @@ function writeDescribeUserScramCredentialsResponse(w: Writer, v: number, x: Desc
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.results, (w: Writer, e: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult) => writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w, v, e), 'DescribeUserScramCredentialsResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeUserScramCredentialsResponse at `version` (0). */

@@ -34,13 +34,11 @@ function readAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader, 
     name: r.readCompactString(),
     mechanism: r.readInt8(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader, 
 function writeAlterUserScramCredentialsRequestScramCredentialDeletion(w: Writer, v: number, x: AlterUserScramCredentialsRequestScramCredentialDeletion): void {
   w.writeCompactString(checkNotNull(x.name, 'AlterUserScramCredentialsRequest.Name'));
   w.writeInt8(x.mechanism);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterUserScramCredentialsRequestScramCredentialUpsertion {
@@ -89,13 +85,11 @@ function readAlterUserScramCredentialsRequestScramCredentialUpsertion(r: Reader,
     salt: r.readCompactBytes(),
     saltedPassword: r.readCompactBytes(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -106,9 +100,7 @@ function writeAlterUserScramCredentialsRequestScramCredentialUpsertion(w: Writer
   w.writeInt32(x.iterations);
   w.writeCompactBytes(checkNotNull(x.salt, 'AlterUserScramCredentialsRequest.Salt'));
   w.writeCompactBytes(checkNotNull(x.saltedPassword, 'AlterUserScramCredentialsRequest.SaltedPassword'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterUserScramCredentialsRequest {
@@ -135,13 +127,11 @@ function readAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUserSc
     deletions: readArray(r, true, (r: Reader) => readAlterUserScramCredentialsRequestScramCredentialDeletion(r, v), 'AlterUserScramCredentialsRequest.Deletions'),
     upsertions: readArray(r, true, (r: Reader) => readAlterUserScramCredentialsRequestScramCredentialUpsertion(r, v), 'AlterUserScramCredentialsRequest.Upsertions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -149,9 +139,7 @@ function readAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUserSc
 function writeAlterUserScramCredentialsRequest(w: Writer, v: number, x: AlterUserScramCredentialsRequest): void {
   writeArray(w, true, false, x.deletions, (w: Writer, e: AlterUserScramCredentialsRequestScramCredentialDeletion) => writeAlterUserScramCredentialsRequestScramCredentialDeletion(w, v, e), 'AlterUserScramCredentialsRequest.Deletions');
   writeArray(w, true, false, x.upsertions, (w: Writer, e: AlterUserScramCredentialsRequestScramCredentialUpsertion) => writeAlterUserScramCredentialsRequestScramCredentialUpsertion(w, v, e), 'AlterUserScramCredentialsRequest.Upsertions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AlterUserScramCredentialsRequest at `version` (0). */
@@ -193,13 +181,11 @@ function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r:
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -208,9 +194,7 @@ function writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w
   w.writeCompactString(checkNotNull(x.user, 'AlterUserScramCredentialsResponse.User'));
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterUserScramCredentialsResponse {
@@ -237,13 +221,11 @@ function readAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserS
     throttleTimeMs: r.readInt32(),
     results: readArray(r, true, (r: Reader) => readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r, v), 'AlterUserScramCredentialsResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -251,9 +233,7 @@ function readAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserS
 function writeAlterUserScramCredentialsResponse(w: Writer, v: number, x: AlterUserScramCredentialsResponse): void {
   w.writeInt32(x.throttleTimeMs);
   writeArray(w, true, false, x.results, (w: Writer, e: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult) => writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w, v, e), 'AlterUserScramCredentialsResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AlterUserScramCredentialsResponse at `version` (0). */

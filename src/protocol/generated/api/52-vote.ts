@@ -38,13 +38,11 @@ function readVoteRequestTopicData(r: Reader, v: number): VoteRequestTopicData {
     topicName: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readVoteRequestPartitionData(r, v), 'VoteRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -52,9 +50,7 @@ function readVoteRequestTopicData(r: Reader, v: number): VoteRequestTopicData {
 function writeVoteRequestTopicData(w: Writer, v: number, x: VoteRequestTopicData): void {
   w.writeCompactString(checkNotNull(x.topicName, 'VoteRequest.TopicName'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: VoteRequestPartitionData) => writeVoteRequestPartitionData(w, v, e), 'VoteRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface VoteRequestPartitionData {
@@ -101,13 +97,11 @@ function readVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartitio
     lastOffsetEpoch: r.readInt32(),
     lastOffset: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -120,9 +114,7 @@ function writeVoteRequestPartitionData(w: Writer, v: number, x: VoteRequestParti
   if (v >= 1) { w.writeUuid(x.voterDirectoryId); }
   w.writeInt32(x.lastOffsetEpoch);
   w.writeInt64(x.lastOffset);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface VoteRequest {
@@ -153,13 +145,11 @@ function readVoteRequest(r: Reader, v: number): VoteRequest {
     voterId: v >= 1 ? r.readInt32() : -1,
     topics: readArray(r, true, (r: Reader) => readVoteRequestTopicData(r, v), 'VoteRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -168,9 +158,7 @@ function writeVoteRequest(w: Writer, v: number, x: VoteRequest): void {
   w.writeCompactNullableString(x.clusterId);
   if (v >= 1) { w.writeInt32(x.voterId); }
   writeArray(w, true, false, x.topics, (w: Writer, e: VoteRequestTopicData) => writeVoteRequestTopicData(w, v, e), 'VoteRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes VoteRequest at `version` (0-1). */
@@ -208,13 +196,11 @@ function readVoteResponseTopicData(r: Reader, v: number): VoteResponseTopicData 
     topicName: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readVoteResponsePartitionData(r, v), 'VoteResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -222,9 +208,7 @@ function readVoteResponseTopicData(r: Reader, v: number): VoteResponseTopicData 
 function writeVoteResponseTopicData(w: Writer, v: number, x: VoteResponseTopicData): void {
   w.writeCompactString(checkNotNull(x.topicName, 'VoteResponse.TopicName'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: VoteResponsePartitionData) => writeVoteResponsePartitionData(w, v, e), 'VoteResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface VoteResponsePartitionData {
@@ -263,13 +247,11 @@ function readVoteResponsePartitionData(r: Reader, v: number): VoteResponsePartit
     leaderEpoch: r.readInt32(),
     voteGranted: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -280,9 +262,7 @@ function writeVoteResponsePartitionData(w: Writer, v: number, x: VoteResponsePar
   w.writeInt32(x.leaderId);
   w.writeInt32(x.leaderEpoch);
   w.writeBool(x.voteGranted);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface VoteResponseNodeEndpoint {
@@ -313,13 +293,11 @@ function readVoteResponseNodeEndpoint(r: Reader, v: number): VoteResponseNodeEnd
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -328,9 +306,7 @@ function writeVoteResponseNodeEndpoint(w: Writer, v: number, x: VoteResponseNode
   w.writeInt32(x.nodeId);
   w.writeCompactString(checkNotNull(x.host, 'VoteResponse.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface VoteResponse {
@@ -361,23 +337,21 @@ function readVoteResponse(r: Reader, v: number): VoteResponse {
     topics: readArray(r, true, (r: Reader) => readVoteResponseTopicData(r, v), 'VoteResponse.Topics'),
     nodeEndpoints: [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (v >= 1) {
-            x.nodeEndpoints = readArray(r, true, (r: Reader) => readVoteResponseNodeEndpoint(r, v), 'VoteResponse.NodeEndpoints');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        if (v >= 1) {
+          x.nodeEndpoints = readArray(r, true, (r: Reader) => readVoteResponseNodeEndpoint(r, v), 'VoteResponse.NodeEndpoints');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -386,11 +360,9 @@ function writeVoteResponse(w: Writer, v: number, x: VoteResponse): void {
   w.writeInt16(x.errorCode);
   writeArray(w, true, false, x.topics, (w: Writer, e: VoteResponseTopicData) => writeVoteResponseTopicData(w, v, e), 'VoteResponse.Topics');
   if (!(v >= 1)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('VoteResponse.NodeEndpoints', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: VoteResponseNodeEndpoint) => writeVoteResponseNodeEndpoint(w, v, e), 'VoteResponse.NodeEndpoints'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: VoteResponseNodeEndpoint) => writeVoteResponseNodeEndpoint(w, v, e), 'VoteResponse.NodeEndpoints'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes VoteResponse at `version` (0-1). */

@@ -142,13 +142,11 @@ function readBeginQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): BeginQ
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -157,9 +155,7 @@ function writeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, v: number, x: Beg
   w.writeCompactString(checkNotNull(x.name, 'BeginQuorumEpochRequest.Name'));
   w.writeCompactString(checkNotNull(x.host, 'BeginQuorumEpochRequest.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface BeginQuorumEpochRequest {
@@ -356,13 +352,11 @@ function readBeginQuorumEpochResponseNodeEndpoint(r: Reader, v: number): BeginQu
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -371,9 +365,7 @@ function writeBeginQuorumEpochResponseNodeEndpoint(w: Writer, v: number, x: Begi
   w.writeInt32(x.nodeId);
   w.writeCompactString(checkNotNull(x.host, 'BeginQuorumEpochResponse.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface BeginQuorumEpochResponse {

@@ -145,13 +145,11 @@ function readEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorumEp
     candidateId: r.readInt32(),
     candidateDirectoryId: r.readUuid(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -159,9 +157,7 @@ function readEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorumEp
 function writeEndQuorumEpochRequestReplicaInfo(w: Writer, v: number, x: EndQuorumEpochRequestReplicaInfo): void {
   w.writeInt32(x.candidateId);
   w.writeUuid(x.candidateDirectoryId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface EndQuorumEpochRequestLeaderEndpoint {
@@ -192,13 +188,11 @@ function readEndQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): EndQuoru
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -207,9 +201,7 @@ function writeEndQuorumEpochRequestLeaderEndpoint(w: Writer, v: number, x: EndQu
   w.writeCompactString(checkNotNull(x.name, 'EndQuorumEpochRequest.Name'));
   w.writeCompactString(checkNotNull(x.host, 'EndQuorumEpochRequest.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface EndQuorumEpochRequest {
@@ -401,13 +393,11 @@ function readEndQuorumEpochResponseNodeEndpoint(r: Reader, v: number): EndQuorum
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -416,9 +406,7 @@ function writeEndQuorumEpochResponseNodeEndpoint(w: Writer, v: number, x: EndQuo
   w.writeInt32(x.nodeId);
   w.writeCompactString(checkNotNull(x.host, 'EndQuorumEpochResponse.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface EndQuorumEpochResponse {

@@ -35,13 +35,11 @@ function readDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuoru
     topicName: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readDescribeQuorumRequestPartitionData(r, v), 'DescribeQuorumRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -49,9 +47,7 @@ function readDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuoru
 function writeDescribeQuorumRequestTopicData(w: Writer, v: number, x: DescribeQuorumRequestTopicData): void {
   w.writeCompactString(checkNotNull(x.topicName, 'DescribeQuorumRequest.TopicName'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: DescribeQuorumRequestPartitionData) => writeDescribeQuorumRequestPartitionData(w, v, e), 'DescribeQuorumRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumRequestPartitionData {
@@ -74,22 +70,18 @@ function readDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQ
   const x: DescribeQuorumRequestPartitionData = {
     partitionIndex: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeQuorumRequestPartitionData(w: Writer, v: number, x: DescribeQuorumRequestPartitionData): void {
   w.writeInt32(x.partitionIndex);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumRequest {
@@ -112,22 +104,18 @@ function readDescribeQuorumRequest(r: Reader, v: number): DescribeQuorumRequest 
   const x: DescribeQuorumRequest = {
     topics: readArray(r, true, (r: Reader) => readDescribeQuorumRequestTopicData(r, v), 'DescribeQuorumRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeQuorumRequest(w: Writer, v: number, x: DescribeQuorumRequest): void {
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeQuorumRequestTopicData) => writeDescribeQuorumRequestTopicData(w, v, e), 'DescribeQuorumRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeQuorumRequest at `version` (0-2). */
@@ -165,13 +153,11 @@ function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuor
     topicName: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readDescribeQuorumResponsePartitionData(r, v), 'DescribeQuorumResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -179,9 +165,7 @@ function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuor
 function writeDescribeQuorumResponseTopicData(w: Writer, v: number, x: DescribeQuorumResponseTopicData): void {
   w.writeCompactString(checkNotNull(x.topicName, 'DescribeQuorumResponse.TopicName'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: DescribeQuorumResponsePartitionData) => writeDescribeQuorumResponsePartitionData(w, v, e), 'DescribeQuorumResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumResponsePartitionData {
@@ -232,13 +216,11 @@ function readDescribeQuorumResponsePartitionData(r: Reader, v: number): Describe
     currentVoters: readArray(r, true, (r: Reader) => readDescribeQuorumResponseReplicaState(r, v), 'DescribeQuorumResponse.CurrentVoters'),
     observers: readArray(r, true, (r: Reader) => readDescribeQuorumResponseReplicaState(r, v), 'DescribeQuorumResponse.Observers'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -252,9 +234,7 @@ function writeDescribeQuorumResponsePartitionData(w: Writer, v: number, x: Descr
   w.writeInt64(x.highWatermark);
   writeArray(w, true, false, x.currentVoters, (w: Writer, e: DescribeQuorumResponseReplicaState) => writeDescribeQuorumResponseReplicaState(w, v, e), 'DescribeQuorumResponse.CurrentVoters');
   writeArray(w, true, false, x.observers, (w: Writer, e: DescribeQuorumResponseReplicaState) => writeDescribeQuorumResponseReplicaState(w, v, e), 'DescribeQuorumResponse.Observers');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumResponseReplicaState {
@@ -293,13 +273,11 @@ function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQ
     lastFetchTimestamp: v >= 1 ? r.readInt64() : -1n,
     lastCaughtUpTimestamp: v >= 1 ? r.readInt64() : -1n,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -311,9 +289,7 @@ function writeDescribeQuorumResponseReplicaState(w: Writer, v: number, x: Descri
   w.writeInt64(x.logEndOffset);
   if (v >= 1) { w.writeInt64(x.lastFetchTimestamp); }
   if (v >= 1) { w.writeInt64(x.lastCaughtUpTimestamp); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumResponseNode {
@@ -340,13 +316,11 @@ function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumRes
     nodeId: r.readInt32(),
     listeners: readArray(r, true, (r: Reader) => readDescribeQuorumResponseListener(r, v), 'DescribeQuorumResponse.Listeners'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -354,9 +328,7 @@ function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumRes
 function writeDescribeQuorumResponseNode(w: Writer, v: number, x: DescribeQuorumResponseNode): void {
   w.writeInt32(x.nodeId);
   writeArray(w, true, false, x.listeners, (w: Writer, e: DescribeQuorumResponseListener) => writeDescribeQuorumResponseListener(w, v, e), 'DescribeQuorumResponse.Listeners');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumResponseListener {
@@ -387,13 +359,11 @@ function readDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuoru
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -402,9 +372,7 @@ function writeDescribeQuorumResponseListener(w: Writer, v: number, x: DescribeQu
   w.writeCompactString(checkNotNull(x.name, 'DescribeQuorumResponse.Name'));
   w.writeCompactString(checkNotNull(x.host, 'DescribeQuorumResponse.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeQuorumResponse {
@@ -439,13 +407,11 @@ function readDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespons
     topics: readArray(r, true, (r: Reader) => readDescribeQuorumResponseTopicData(r, v), 'DescribeQuorumResponse.Topics'),
     nodes: v >= 2 ? readArray(r, true, (r: Reader) => readDescribeQuorumResponseNode(r, v), 'DescribeQuorumResponse.Nodes') : [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -456,9 +422,7 @@ function writeDescribeQuorumResponse(w: Writer, v: number, x: DescribeQuorumResp
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeQuorumResponseTopicData) => writeDescribeQuorumResponseTopicData(w, v, e), 'DescribeQuorumResponse.Topics');
   if (v >= 2) { writeArray(w, true, false, x.nodes, (w: Writer, e: DescribeQuorumResponseNode) => writeDescribeQuorumResponseNode(w, v, e), 'DescribeQuorumResponse.Nodes'); }
   else { if (!((x.nodes !== null && x.nodes.length === 0))) throw absentFieldError('DescribeQuorumResponse.Nodes', v); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeQuorumResponse at `version` (0-2). */

@@ -41,13 +41,11 @@ function readAlterPartitionRequestTopicData(r: Reader, v: number): AlterPartitio
     topicId: v >= 2 ? r.readUuid() : 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: readArray(r, true, (r: Reader) => readAlterPartitionRequestPartitionData(r, v), 'AlterPartitionRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -56,9 +54,7 @@ function writeAlterPartitionRequestTopicData(w: Writer, v: number, x: AlterParti
   if (v <= 1) { w.writeCompactString(checkNotNull(x.topicName, 'AlterPartitionRequest.TopicName')); }
   if (v >= 2) { w.writeUuid(x.topicId); }
   writeArray(w, true, false, x.partitions, (w: Writer, e: AlterPartitionRequestPartitionData) => writeAlterPartitionRequestPartitionData(w, v, e), 'AlterPartitionRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionRequestPartitionData {
@@ -101,13 +97,11 @@ function readAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPart
     leaderRecoveryState: v >= 1 ? r.readInt8() : 0,
     partitionEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -122,9 +116,7 @@ function writeAlterPartitionRequestPartitionData(w: Writer, v: number, x: AlterP
   if (v >= 1) { w.writeInt8(x.leaderRecoveryState); }
   else { if (!(x.leaderRecoveryState === 0)) throw absentFieldError('AlterPartitionRequest.LeaderRecoveryState', v); }
   w.writeInt32(x.partitionEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionRequestBrokerState {
@@ -151,13 +143,11 @@ function readAlterPartitionRequestBrokerState(r: Reader, v: number): AlterPartit
     brokerId: r.readInt32(),
     brokerEpoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -165,9 +155,7 @@ function readAlterPartitionRequestBrokerState(r: Reader, v: number): AlterPartit
 function writeAlterPartitionRequestBrokerState(w: Writer, v: number, x: AlterPartitionRequestBrokerState): void {
   w.writeInt32(x.brokerId);
   w.writeInt64(x.brokerEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionRequest {
@@ -198,13 +186,11 @@ function readAlterPartitionRequest(r: Reader, v: number): AlterPartitionRequest 
     brokerEpoch: r.readInt64(),
     topics: readArray(r, true, (r: Reader) => readAlterPartitionRequestTopicData(r, v), 'AlterPartitionRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -213,9 +199,7 @@ function writeAlterPartitionRequest(w: Writer, v: number, x: AlterPartitionReque
   w.writeInt32(x.brokerId);
   w.writeInt64(x.brokerEpoch);
   writeArray(w, true, false, x.topics, (w: Writer, e: AlterPartitionRequestTopicData) => writeAlterPartitionRequestTopicData(w, v, e), 'AlterPartitionRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AlterPartitionRequest at `version` (0-3). */
@@ -257,13 +241,11 @@ function readAlterPartitionResponseTopicData(r: Reader, v: number): AlterPartiti
     topicId: v >= 2 ? r.readUuid() : 'AAAAAAAAAAAAAAAAAAAAAA',
     partitions: readArray(r, true, (r: Reader) => readAlterPartitionResponsePartitionData(r, v), 'AlterPartitionResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -272,9 +254,7 @@ function writeAlterPartitionResponseTopicData(w: Writer, v: number, x: AlterPart
   if (v <= 1) { w.writeCompactString(checkNotNull(x.topicName, 'AlterPartitionResponse.TopicName')); }
   if (v >= 2) { w.writeUuid(x.topicId); }
   writeArray(w, true, false, x.partitions, (w: Writer, e: AlterPartitionResponsePartitionData) => writeAlterPartitionResponsePartitionData(w, v, e), 'AlterPartitionResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionResponsePartitionData {
@@ -321,13 +301,11 @@ function readAlterPartitionResponsePartitionData(r: Reader, v: number): AlterPar
     leaderRecoveryState: v >= 1 ? r.readInt8() : 0,
     partitionEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -340,9 +318,7 @@ function writeAlterPartitionResponsePartitionData(w: Writer, v: number, x: Alter
   writeArray(w, true, false, x.isr, writeInt32Elem, 'AlterPartitionResponse.Isr');
   if (v >= 1) { w.writeInt8(x.leaderRecoveryState); }
   w.writeInt32(x.partitionEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AlterPartitionResponse {
@@ -373,13 +349,11 @@ function readAlterPartitionResponse(r: Reader, v: number): AlterPartitionRespons
     errorCode: r.readInt16(),
     topics: readArray(r, true, (r: Reader) => readAlterPartitionResponseTopicData(r, v), 'AlterPartitionResponse.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -388,9 +362,7 @@ function writeAlterPartitionResponse(w: Writer, v: number, x: AlterPartitionResp
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   writeArray(w, true, false, x.topics, (w: Writer, e: AlterPartitionResponseTopicData) => writeAlterPartitionResponseTopicData(w, v, e), 'AlterPartitionResponse.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AlterPartitionResponse at `version` (0-3). */

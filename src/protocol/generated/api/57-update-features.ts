@@ -43,13 +43,11 @@ function readUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): Update
     allowDowngrade: v <= 0 ? r.readBool() : false,
     upgradeType: v >= 1 ? r.readInt8() : 1,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -61,9 +59,7 @@ function writeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, v: number, x: Upd
   else { if (!(x.allowDowngrade === false)) throw absentFieldError('UpdateFeaturesRequest.AllowDowngrade', v); }
   if (v >= 1) { w.writeInt8(x.upgradeType); }
   else { if (!(x.upgradeType === 1)) throw absentFieldError('UpdateFeaturesRequest.UpgradeType', v); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface UpdateFeaturesRequest {
@@ -94,13 +90,11 @@ function readUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesRequest 
     featureUpdates: readArray(r, true, (r: Reader) => readUpdateFeaturesRequestFeatureUpdateKey(r, v), 'UpdateFeaturesRequest.FeatureUpdates'),
     validateOnly: v >= 1 ? r.readBool() : false,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -110,9 +104,7 @@ function writeUpdateFeaturesRequest(w: Writer, v: number, x: UpdateFeaturesReque
   writeArray(w, true, false, x.featureUpdates, (w: Writer, e: UpdateFeaturesRequestFeatureUpdateKey) => writeUpdateFeaturesRequestFeatureUpdateKey(w, v, e), 'UpdateFeaturesRequest.FeatureUpdates');
   if (v >= 1) { w.writeBool(x.validateOnly); }
   else { if (!(x.validateOnly === false)) throw absentFieldError('UpdateFeaturesRequest.ValidateOnly', v); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UpdateFeaturesRequest at `version` (0-2). */
@@ -154,13 +146,11 @@ function readUpdateFeaturesResponseUpdatableFeatureResult(r: Reader, v: number):
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -169,9 +159,7 @@ function writeUpdateFeaturesResponseUpdatableFeatureResult(w: Writer, v: number,
   w.writeCompactString(checkNotNull(x.feature, 'UpdateFeaturesResponse.Feature'));
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface UpdateFeaturesResponse {
@@ -206,13 +194,11 @@ function readUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesRespons
     errorMessage: r.readCompactNullableString(),
     results: v <= 1 ? readArray(r, true, (r: Reader) => readUpdateFeaturesResponseUpdatableFeatureResult(r, v), 'UpdateFeaturesResponse.Results') : [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -222,9 +208,7 @@ function writeUpdateFeaturesResponse(w: Writer, v: number, x: UpdateFeaturesResp
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   if (v <= 1) { writeArray(w, true, false, x.results, (w: Writer, e: UpdateFeaturesResponseUpdatableFeatureResult) => writeUpdateFeaturesResponseUpdatableFeatureResult(w, v, e), 'UpdateFeaturesResponse.Results'); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UpdateFeaturesResponse at `version` (0-2). */

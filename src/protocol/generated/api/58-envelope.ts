@@ -36,13 +36,11 @@ function readEnvelopeRequest(r: Reader, v: number): EnvelopeRequest {
     requestPrincipal: r.readCompactNullableBytes(),
     clientHostAddress: r.readCompactBytes(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -51,9 +49,7 @@ function writeEnvelopeRequest(w: Writer, v: number, x: EnvelopeRequest): void {
   w.writeCompactBytes(checkNotNull(x.requestData, 'EnvelopeRequest.RequestData'));
   w.writeCompactNullableBytes(x.requestPrincipal);
   w.writeCompactBytes(checkNotNull(x.clientHostAddress, 'EnvelopeRequest.ClientHostAddress'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes EnvelopeRequest at `version` (0). */
@@ -91,13 +87,11 @@ function readEnvelopeResponse(r: Reader, v: number): EnvelopeResponse {
     responseData: r.readCompactNullableBytes(),
     errorCode: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -105,9 +99,7 @@ function readEnvelopeResponse(r: Reader, v: number): EnvelopeResponse {
 function writeEnvelopeResponse(w: Writer, v: number, x: EnvelopeResponse): void {
   w.writeCompactNullableBytes(x.responseData);
   w.writeInt16(x.errorCode);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes EnvelopeResponse at `version` (0). */

@@ -38,13 +38,11 @@ function readFetchSnapshotRequestTopicSnapshot(r: Reader, v: number): FetchSnaps
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readFetchSnapshotRequestPartitionSnapshot(r, v), 'FetchSnapshotRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -52,9 +50,7 @@ function readFetchSnapshotRequestTopicSnapshot(r: Reader, v: number): FetchSnaps
 function writeFetchSnapshotRequestTopicSnapshot(w: Writer, v: number, x: FetchSnapshotRequestTopicSnapshot): void {
   w.writeCompactString(checkNotNull(x.name, 'FetchSnapshotRequest.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: FetchSnapshotRequestPartitionSnapshot) => writeFetchSnapshotRequestPartitionSnapshot(w, v, e), 'FetchSnapshotRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotRequestPartitionSnapshot {
@@ -93,23 +89,21 @@ function readFetchSnapshotRequestPartitionSnapshot(r: Reader, v: number): FetchS
     position: r.readInt64(),
     replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (v >= 1) {
-            x.replicaDirectoryId = r.readUuid();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        if (v >= 1) {
+          x.replicaDirectoryId = r.readUuid();
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -119,11 +113,9 @@ function writeFetchSnapshotRequestPartitionSnapshot(w: Writer, v: number, x: Fet
   w.writeInt32(x.currentLeaderEpoch);
   writeFetchSnapshotRequestSnapshotId(w, v, checkNotNull(x.snapshotId, 'FetchSnapshotRequest.SnapshotId'));
   w.writeInt64(x.position);
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (v >= 1 && !(x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA')) (tags ??= []).push([0, (w) => { w.writeUuid(x.replicaDirectoryId); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (v >= 1 && !(x.replicaDirectoryId === 'AAAAAAAAAAAAAAAAAAAAAA')) (tags ??= []).push([0, (w) => { w.writeUuid(x.replicaDirectoryId); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotRequestSnapshotId {
@@ -150,13 +142,11 @@ function readFetchSnapshotRequestSnapshotId(r: Reader, v: number): FetchSnapshot
     endOffset: r.readInt64(),
     epoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -164,9 +154,7 @@ function readFetchSnapshotRequestSnapshotId(r: Reader, v: number): FetchSnapshot
 function writeFetchSnapshotRequestSnapshotId(w: Writer, v: number, x: FetchSnapshotRequestSnapshotId): void {
   w.writeInt64(x.endOffset);
   w.writeInt32(x.epoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotRequest {
@@ -201,23 +189,18 @@ function readFetchSnapshotRequest(r: Reader, v: number): FetchSnapshotRequest {
     maxBytes: r.readInt32(),
     topics: readArray(r, true, (r: Reader) => readFetchSnapshotRequestTopicSnapshot(r, v), 'FetchSnapshotRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.clusterId = r.readCompactNullableString();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.clusterId = r.readCompactNullableString();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -226,11 +209,9 @@ function writeFetchSnapshotRequest(w: Writer, v: number, x: FetchSnapshotRequest
   w.writeInt32(x.replicaId);
   w.writeInt32(x.maxBytes);
   writeArray(w, true, false, x.topics, (w: Writer, e: FetchSnapshotRequestTopicSnapshot) => writeFetchSnapshotRequestTopicSnapshot(w, v, e), 'FetchSnapshotRequest.Topics');
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.clusterId === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.clusterId); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.clusterId === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.clusterId); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes FetchSnapshotRequest at `version` (0-1). */
@@ -268,13 +249,11 @@ function readFetchSnapshotResponseTopicSnapshot(r: Reader, v: number): FetchSnap
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readFetchSnapshotResponsePartitionSnapshot(r, v), 'FetchSnapshotResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -282,9 +261,7 @@ function readFetchSnapshotResponseTopicSnapshot(r: Reader, v: number): FetchSnap
 function writeFetchSnapshotResponseTopicSnapshot(w: Writer, v: number, x: FetchSnapshotResponseTopicSnapshot): void {
   w.writeCompactString(checkNotNull(x.name, 'FetchSnapshotResponse.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: FetchSnapshotResponsePartitionSnapshot) => writeFetchSnapshotResponsePartitionSnapshot(w, v, e), 'FetchSnapshotResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotResponsePartitionSnapshot {
@@ -331,23 +308,18 @@ function readFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): Fetch
     position: r.readInt64(),
     unalignedRecords: r.readCompactBytes(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.currentLeader = readFetchSnapshotResponseLeaderIdAndEpoch(r, v);
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.currentLeader = readFetchSnapshotResponseLeaderIdAndEpoch(r, v);
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -359,11 +331,9 @@ function writeFetchSnapshotResponsePartitionSnapshot(w: Writer, v: number, x: Fe
   w.writeInt64(x.size);
   w.writeInt64(x.position);
   w.writeCompactBytes(checkNotNull(x.unalignedRecords, 'FetchSnapshotResponse.UnalignedRecords'));
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x.currentLeader))) (tags ??= []).push([0, (w) => { writeFetchSnapshotResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'FetchSnapshotResponse.CurrentLeader')); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x.currentLeader))) (tags ??= []).push([0, (w) => { writeFetchSnapshotResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'FetchSnapshotResponse.CurrentLeader')); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotResponseSnapshotId {
@@ -390,13 +360,11 @@ function readFetchSnapshotResponseSnapshotId(r: Reader, v: number): FetchSnapsho
     endOffset: r.readInt64(),
     epoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -404,9 +372,7 @@ function readFetchSnapshotResponseSnapshotId(r: Reader, v: number): FetchSnapsho
 function writeFetchSnapshotResponseSnapshotId(w: Writer, v: number, x: FetchSnapshotResponseSnapshotId): void {
   w.writeInt64(x.endOffset);
   w.writeInt32(x.epoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotResponseLeaderIdAndEpoch {
@@ -433,13 +399,11 @@ function readFetchSnapshotResponseLeaderIdAndEpoch(r: Reader, v: number): FetchS
     leaderId: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -447,9 +411,7 @@ function readFetchSnapshotResponseLeaderIdAndEpoch(r: Reader, v: number): FetchS
 function writeFetchSnapshotResponseLeaderIdAndEpoch(w: Writer, v: number, x: FetchSnapshotResponseLeaderIdAndEpoch): void {
   w.writeInt32(x.leaderId);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotResponseNodeEndpoint {
@@ -480,13 +442,11 @@ function readFetchSnapshotResponseNodeEndpoint(r: Reader, v: number): FetchSnaps
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -495,9 +455,7 @@ function writeFetchSnapshotResponseNodeEndpoint(w: Writer, v: number, x: FetchSn
   w.writeInt32(x.nodeId);
   w.writeCompactString(checkNotNull(x.host, 'FetchSnapshotResponse.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface FetchSnapshotResponse {
@@ -532,23 +490,21 @@ function readFetchSnapshotResponse(r: Reader, v: number): FetchSnapshotResponse 
     topics: readArray(r, true, (r: Reader) => readFetchSnapshotResponseTopicSnapshot(r, v), 'FetchSnapshotResponse.Topics'),
     nodeEndpoints: [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (v >= 1) {
-            x.nodeEndpoints = readArray(r, true, (r: Reader) => readFetchSnapshotResponseNodeEndpoint(r, v), 'FetchSnapshotResponse.NodeEndpoints');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        if (v >= 1) {
+          x.nodeEndpoints = readArray(r, true, (r: Reader) => readFetchSnapshotResponseNodeEndpoint(r, v), 'FetchSnapshotResponse.NodeEndpoints');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -558,11 +514,9 @@ function writeFetchSnapshotResponse(w: Writer, v: number, x: FetchSnapshotRespon
   w.writeInt16(x.errorCode);
   writeArray(w, true, false, x.topics, (w: Writer, e: FetchSnapshotResponseTopicSnapshot) => writeFetchSnapshotResponseTopicSnapshot(w, v, e), 'FetchSnapshotResponse.Topics');
   if (!(v >= 1)) { if (!((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) throw absentFieldError('FetchSnapshotResponse.NodeEndpoints', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: FetchSnapshotResponseNodeEndpoint) => writeFetchSnapshotResponseNodeEndpoint(w, v, e), 'FetchSnapshotResponse.NodeEndpoints'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (v >= 1 && !((x.nodeEndpoints !== null && x.nodeEndpoints.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: FetchSnapshotResponseNodeEndpoint) => writeFetchSnapshotResponseNodeEndpoint(w, v, e), 'FetchSnapshotResponse.NodeEndpoints'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes FetchSnapshotResponse at `version` (0-1). */

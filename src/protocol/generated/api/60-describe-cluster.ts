@@ -35,13 +35,11 @@ function readDescribeClusterRequest(r: Reader, v: number): DescribeClusterReques
     includeClusterAuthorizedOperations: r.readBool(),
     endpointType: v >= 1 ? r.readInt8() : 1,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -50,9 +48,7 @@ function writeDescribeClusterRequest(w: Writer, v: number, x: DescribeClusterReq
   w.writeBool(x.includeClusterAuthorizedOperations);
   if (v >= 1) { w.writeInt8(x.endpointType); }
   else { if (!(x.endpointType === 1)) throw absentFieldError('DescribeClusterRequest.EndpointType', v); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeClusterRequest at `version` (0-1). */
@@ -98,13 +94,11 @@ function readDescribeClusterResponseDescribeClusterBroker(r: Reader, v: number):
     port: r.readInt32(),
     rack: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -114,9 +108,7 @@ function writeDescribeClusterResponseDescribeClusterBroker(w: Writer, v: number,
   w.writeCompactString(checkNotNull(x.host, 'DescribeClusterResponse.Host'));
   w.writeInt32(x.port);
   w.writeCompactNullableString(x.rack);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeClusterResponse {
@@ -167,13 +159,11 @@ function readDescribeClusterResponse(r: Reader, v: number): DescribeClusterRespo
     brokers: readArray(r, true, (r: Reader) => readDescribeClusterResponseDescribeClusterBroker(r, v), 'DescribeClusterResponse.Brokers'),
     clusterAuthorizedOperations: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -188,9 +178,7 @@ function writeDescribeClusterResponse(w: Writer, v: number, x: DescribeClusterRe
   w.writeInt32(x.controllerId);
   writeArray(w, true, false, x.brokers, (w: Writer, e: DescribeClusterResponseDescribeClusterBroker) => writeDescribeClusterResponseDescribeClusterBroker(w, v, e), 'DescribeClusterResponse.Brokers');
   w.writeInt32(x.clusterAuthorizedOperations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeClusterResponse at `version` (0-1). */

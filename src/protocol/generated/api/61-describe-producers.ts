@@ -36,13 +36,11 @@ function readDescribeProducersRequestTopicRequest(r: Reader, v: number): Describ
     name: r.readCompactString(),
     partitionIndexes: readArray(r, true, readInt32Elem, 'DescribeProducersRequest.PartitionIndexes'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -50,9 +48,7 @@ function readDescribeProducersRequestTopicRequest(r: Reader, v: number): Describ
 function writeDescribeProducersRequestTopicRequest(w: Writer, v: number, x: DescribeProducersRequestTopicRequest): void {
   w.writeCompactString(checkNotNull(x.name, 'DescribeProducersRequest.Name'));
   writeArray(w, true, false, x.partitionIndexes, writeInt32Elem, 'DescribeProducersRequest.PartitionIndexes');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeProducersRequest {
@@ -75,22 +71,18 @@ function readDescribeProducersRequest(r: Reader, v: number): DescribeProducersRe
   const x: DescribeProducersRequest = {
     topics: readArray(r, true, (r: Reader) => readDescribeProducersRequestTopicRequest(r, v), 'DescribeProducersRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeProducersRequest(w: Writer, v: number, x: DescribeProducersRequest): void {
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeProducersRequestTopicRequest) => writeDescribeProducersRequestTopicRequest(w, v, e), 'DescribeProducersRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeProducersRequest at `version` (0). */
@@ -128,13 +120,11 @@ function readDescribeProducersResponseTopicResponse(r: Reader, v: number): Descr
     name: r.readCompactString(),
     partitions: readArray(r, true, (r: Reader) => readDescribeProducersResponsePartitionResponse(r, v), 'DescribeProducersResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -142,9 +132,7 @@ function readDescribeProducersResponseTopicResponse(r: Reader, v: number): Descr
 function writeDescribeProducersResponseTopicResponse(w: Writer, v: number, x: DescribeProducersResponseTopicResponse): void {
   w.writeCompactString(checkNotNull(x.name, 'DescribeProducersResponse.Name'));
   writeArray(w, true, false, x.partitions, (w: Writer, e: DescribeProducersResponsePartitionResponse) => writeDescribeProducersResponsePartitionResponse(w, v, e), 'DescribeProducersResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeProducersResponsePartitionResponse {
@@ -179,13 +167,11 @@ function readDescribeProducersResponsePartitionResponse(r: Reader, v: number): D
     errorMessage: r.readCompactNullableString(),
     activeProducers: readArray(r, true, (r: Reader) => readDescribeProducersResponseProducerState(r, v), 'DescribeProducersResponse.ActiveProducers'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -195,9 +181,7 @@ function writeDescribeProducersResponsePartitionResponse(w: Writer, v: number, x
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.activeProducers, (w: Writer, e: DescribeProducersResponseProducerState) => writeDescribeProducersResponseProducerState(w, v, e), 'DescribeProducersResponse.ActiveProducers');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeProducersResponseProducerState {
@@ -240,13 +224,11 @@ function readDescribeProducersResponseProducerState(r: Reader, v: number): Descr
     coordinatorEpoch: r.readInt32(),
     currentTxnStartOffset: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -258,9 +240,7 @@ function writeDescribeProducersResponseProducerState(w: Writer, v: number, x: De
   w.writeInt64(x.lastTimestamp);
   w.writeInt32(x.coordinatorEpoch);
   w.writeInt64(x.currentTxnStartOffset);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeProducersResponse {
@@ -287,13 +267,11 @@ function readDescribeProducersResponse(r: Reader, v: number): DescribeProducersR
     throttleTimeMs: r.readInt32(),
     topics: readArray(r, true, (r: Reader) => readDescribeProducersResponseTopicResponse(r, v), 'DescribeProducersResponse.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -301,9 +279,7 @@ function readDescribeProducersResponse(r: Reader, v: number): DescribeProducersR
 function writeDescribeProducersResponse(w: Writer, v: number, x: DescribeProducersResponse): void {
   w.writeInt32(x.throttleTimeMs);
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeProducersResponseTopicResponse) => writeDescribeProducersResponseTopicResponse(w, v, e), 'DescribeProducersResponse.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeProducersResponse at `version` (0). */

@@ -45,13 +45,11 @@ function readBrokerRegistrationRequestListener(r: Reader, v: number): BrokerRegi
     port: r.readUInt16(),
     securityProtocol: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -61,9 +59,7 @@ function writeBrokerRegistrationRequestListener(w: Writer, v: number, x: BrokerR
   w.writeCompactString(checkNotNull(x.host, 'BrokerRegistrationRequest.Host'));
   w.writeUInt16(x.port);
   w.writeInt16(x.securityProtocol);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface BrokerRegistrationRequestFeature {
@@ -94,13 +90,11 @@ function readBrokerRegistrationRequestFeature(r: Reader, v: number): BrokerRegis
     minSupportedVersion: r.readInt16(),
     maxSupportedVersion: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -109,9 +103,7 @@ function writeBrokerRegistrationRequestFeature(w: Writer, v: number, x: BrokerRe
   w.writeCompactString(checkNotNull(x.name, 'BrokerRegistrationRequest.Name'));
   w.writeInt16(x.minSupportedVersion);
   w.writeInt16(x.maxSupportedVersion);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface BrokerRegistrationRequest {
@@ -166,13 +158,11 @@ function readBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistration
     logDirs: v >= 2 ? readArray(r, true, readUuidElem, 'BrokerRegistrationRequest.LogDirs') : [],
     previousBrokerEpoch: v >= 3 ? r.readInt64() : -1n,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -188,9 +178,7 @@ function writeBrokerRegistrationRequest(w: Writer, v: number, x: BrokerRegistrat
   else { if (!(x.isMigratingZkBroker === false)) throw absentFieldError('BrokerRegistrationRequest.IsMigratingZkBroker', v); }
   if (v >= 2) { writeArray(w, true, false, x.logDirs, writeUuidElem, 'BrokerRegistrationRequest.LogDirs'); }
   if (v >= 3) { w.writeInt64(x.previousBrokerEpoch); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes BrokerRegistrationRequest at `version` (0-4). */
@@ -232,13 +220,11 @@ function readBrokerRegistrationResponse(r: Reader, v: number): BrokerRegistratio
     errorCode: r.readInt16(),
     brokerEpoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -247,9 +233,7 @@ function writeBrokerRegistrationResponse(w: Writer, v: number, x: BrokerRegistra
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   w.writeInt64(x.brokerEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes BrokerRegistrationResponse at `version` (0-4). */

@@ -55,23 +55,21 @@ function readBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatReques
     wantShutDown: r.readBool(),
     offlineLogDirs: [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (v >= 1) {
-            x.offlineLogDirs = readArray(r, true, readUuidElem, 'BrokerHeartbeatRequest.OfflineLogDirs');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        if (v >= 1) {
+          x.offlineLogDirs = readArray(r, true, readUuidElem, 'BrokerHeartbeatRequest.OfflineLogDirs');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -83,11 +81,9 @@ function writeBrokerHeartbeatRequest(w: Writer, v: number, x: BrokerHeartbeatReq
   w.writeBool(x.wantFence);
   w.writeBool(x.wantShutDown);
   if (!(v >= 1)) { if (!((x.offlineLogDirs !== null && x.offlineLogDirs.length === 0))) throw absentFieldError('BrokerHeartbeatRequest.OfflineLogDirs', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (v >= 1 && !((x.offlineLogDirs !== null && x.offlineLogDirs.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.offlineLogDirs, writeUuidElem, 'BrokerHeartbeatRequest.OfflineLogDirs'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (v >= 1 && !((x.offlineLogDirs !== null && x.offlineLogDirs.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.offlineLogDirs, writeUuidElem, 'BrokerHeartbeatRequest.OfflineLogDirs'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes BrokerHeartbeatRequest at `version` (0-1). */
@@ -137,13 +133,11 @@ function readBrokerHeartbeatResponse(r: Reader, v: number): BrokerHeartbeatRespo
     isFenced: r.readBool(),
     shouldShutDown: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -154,9 +148,7 @@ function writeBrokerHeartbeatResponse(w: Writer, v: number, x: BrokerHeartbeatRe
   w.writeBool(x.isCaughtUp);
   w.writeBool(x.isFenced);
   w.writeBool(x.shouldShutDown);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes BrokerHeartbeatResponse at `version` (0-1). */

@@ -27,22 +27,18 @@ function readUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequ
   const x: UnregisterBrokerRequest = {
     brokerId: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeUnregisterBrokerRequest(w: Writer, v: number, x: UnregisterBrokerRequest): void {
   w.writeInt32(x.brokerId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UnregisterBrokerRequest at `version` (0). */
@@ -84,13 +80,11 @@ function readUnregisterBrokerResponse(r: Reader, v: number): UnregisterBrokerRes
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -99,9 +93,7 @@ function writeUnregisterBrokerResponse(w: Writer, v: number, x: UnregisterBroker
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UnregisterBrokerResponse at `version` (0). */

@@ -34,22 +34,18 @@ function readDescribeTransactionsRequest(r: Reader, v: number): DescribeTransact
   const x: DescribeTransactionsRequest = {
     transactionalIds: readArray(r, true, readCompactStringElem, 'DescribeTransactionsRequest.TransactionalIds'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeTransactionsRequest(w: Writer, v: number, x: DescribeTransactionsRequest): void {
   writeArray(w, true, false, x.transactionalIds, writeCompactStringElem, 'DescribeTransactionsRequest.TransactionalIds');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeTransactionsRequest at `version` (0). */
@@ -111,13 +107,11 @@ function readDescribeTransactionsResponseTransactionState(r: Reader, v: number):
     producerEpoch: r.readInt16(),
     topics: readArray(r, true, (r: Reader) => readDescribeTransactionsResponseTopicData(r, v), 'DescribeTransactionsResponse.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -131,9 +125,7 @@ function writeDescribeTransactionsResponseTransactionState(w: Writer, v: number,
   w.writeInt64(x.producerId);
   w.writeInt16(x.producerEpoch);
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeTransactionsResponseTopicData) => writeDescribeTransactionsResponseTopicData(w, v, e), 'DescribeTransactionsResponse.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTransactionsResponseTopicData {
@@ -160,13 +152,11 @@ function readDescribeTransactionsResponseTopicData(r: Reader, v: number): Descri
     topic: r.readCompactString(),
     partitions: readArray(r, true, readInt32Elem, 'DescribeTransactionsResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -174,9 +164,7 @@ function readDescribeTransactionsResponseTopicData(r: Reader, v: number): Descri
 function writeDescribeTransactionsResponseTopicData(w: Writer, v: number, x: DescribeTransactionsResponseTopicData): void {
   w.writeCompactString(checkNotNull(x.topic, 'DescribeTransactionsResponse.Topic'));
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'DescribeTransactionsResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTransactionsResponse {
@@ -203,13 +191,11 @@ function readDescribeTransactionsResponse(r: Reader, v: number): DescribeTransac
     throttleTimeMs: r.readInt32(),
     transactionStates: readArray(r, true, (r: Reader) => readDescribeTransactionsResponseTransactionState(r, v), 'DescribeTransactionsResponse.TransactionStates'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -217,9 +203,7 @@ function readDescribeTransactionsResponse(r: Reader, v: number): DescribeTransac
 function writeDescribeTransactionsResponse(w: Writer, v: number, x: DescribeTransactionsResponse): void {
   w.writeInt32(x.throttleTimeMs);
   writeArray(w, true, false, x.transactionStates, (w: Writer, e: DescribeTransactionsResponseTransactionState) => writeDescribeTransactionsResponseTransactionState(w, v, e), 'DescribeTransactionsResponse.TransactionStates');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeTransactionsResponse at `version` (0). */

@@ -43,13 +43,11 @@ function readListTransactionsRequest(r: Reader, v: number): ListTransactionsRequ
     producerIdFilters: readArray(r, true, readInt64Elem, 'ListTransactionsRequest.ProducerIdFilters'),
     durationFilter: v >= 1 ? r.readInt64() : -1n,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -59,9 +57,7 @@ function writeListTransactionsRequest(w: Writer, v: number, x: ListTransactionsR
   writeArray(w, true, false, x.producerIdFilters, writeInt64Elem, 'ListTransactionsRequest.ProducerIdFilters');
   if (v >= 1) { w.writeInt64(x.durationFilter); }
   else { if (!(x.durationFilter === -1n)) throw absentFieldError('ListTransactionsRequest.DurationFilter', v); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ListTransactionsRequest at `version` (0-1). */
@@ -103,13 +99,11 @@ function readListTransactionsResponseTransactionState(r: Reader, v: number): Lis
     producerId: r.readInt64(),
     transactionState: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -118,9 +112,7 @@ function writeListTransactionsResponseTransactionState(w: Writer, v: number, x: 
   w.writeCompactString(checkNotNull(x.transactionalId, 'ListTransactionsResponse.TransactionalId'));
   w.writeInt64(x.producerId);
   w.writeCompactString(checkNotNull(x.transactionState, 'ListTransactionsResponse.TransactionState'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ListTransactionsResponse {
@@ -155,13 +147,11 @@ function readListTransactionsResponse(r: Reader, v: number): ListTransactionsRes
     unknownStateFilters: readArray(r, true, readCompactStringElem, 'ListTransactionsResponse.UnknownStateFilters'),
     transactionStates: readArray(r, true, (r: Reader) => readListTransactionsResponseTransactionState(r, v), 'ListTransactionsResponse.TransactionStates'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -171,9 +161,7 @@ function writeListTransactionsResponse(w: Writer, v: number, x: ListTransactions
   w.writeInt16(x.errorCode);
   writeArray(w, true, false, x.unknownStateFilters, writeCompactStringElem, 'ListTransactionsResponse.UnknownStateFilters');
   writeArray(w, true, false, x.transactionStates, (w: Writer, e: ListTransactionsResponseTransactionState) => writeListTransactionsResponseTransactionState(w, v, e), 'ListTransactionsResponse.TransactionStates');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ListTransactionsResponse at `version` (0-1). */

@@ -31,13 +31,11 @@ function readAllocateProducerIdsRequest(r: Reader, v: number): AllocateProducerI
     brokerId: r.readInt32(),
     brokerEpoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -45,9 +43,7 @@ function readAllocateProducerIdsRequest(r: Reader, v: number): AllocateProducerI
 function writeAllocateProducerIdsRequest(w: Writer, v: number, x: AllocateProducerIdsRequest): void {
   w.writeInt32(x.brokerId);
   w.writeInt64(x.brokerEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AllocateProducerIdsRequest at `version` (0). */
@@ -93,13 +89,11 @@ function readAllocateProducerIdsResponse(r: Reader, v: number): AllocateProducer
     producerIdStart: r.readInt64(),
     producerIdLen: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -109,9 +103,7 @@ function writeAllocateProducerIdsResponse(w: Writer, v: number, x: AllocateProdu
   w.writeInt16(x.errorCode);
   w.writeInt64(x.producerIdStart);
   w.writeInt32(x.producerIdLen);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AllocateProducerIdsResponse at `version` (0). */

@@ -40,13 +40,11 @@ function readConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, v: number):
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ConsumerGroupHeartbeatRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -54,9 +52,7 @@ function readConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, v: number):
 function writeConsumerGroupHeartbeatRequestTopicPartitions(w: Writer, v: number, x: ConsumerGroupHeartbeatRequestTopicPartitions): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ConsumerGroupHeartbeatRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupHeartbeatRequest {
@@ -115,13 +111,11 @@ function readConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGroupH
     serverAssignor: r.readCompactNullableString(),
     topicPartitions: readNullableArray(r, true, true, (r: Reader) => readConsumerGroupHeartbeatRequestTopicPartitions(r, v), 'ConsumerGroupHeartbeatRequest.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -138,9 +132,7 @@ function writeConsumerGroupHeartbeatRequest(w: Writer, v: number, x: ConsumerGro
   else { if (!(x.subscribedTopicRegex === null)) throw absentFieldError('ConsumerGroupHeartbeatRequest.SubscribedTopicRegex', v); }
   w.writeCompactNullableString(x.serverAssignor);
   writeArray(w, true, true, x.topicPartitions, (w: Writer, e: ConsumerGroupHeartbeatRequestTopicPartitions) => writeConsumerGroupHeartbeatRequestTopicPartitions(w, v, e), 'ConsumerGroupHeartbeatRequest.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupHeartbeatRequest at `version` (0-1). */
@@ -174,22 +166,18 @@ function readConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): Con
   const x: ConsumerGroupHeartbeatResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readConsumerGroupHeartbeatResponseTopicPartitions(r, v), 'ConsumerGroupHeartbeatResponse.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeConsumerGroupHeartbeatResponseAssignment(w: Writer, v: number, x: ConsumerGroupHeartbeatResponseAssignment): void {
   writeArray(w, true, false, x.topicPartitions, (w: Writer, e: ConsumerGroupHeartbeatResponseTopicPartitions) => writeConsumerGroupHeartbeatResponseTopicPartitions(w, v, e), 'ConsumerGroupHeartbeatResponse.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupHeartbeatResponseTopicPartitions {
@@ -216,13 +204,11 @@ function readConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, v: number)
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ConsumerGroupHeartbeatResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -230,9 +216,7 @@ function readConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, v: number)
 function writeConsumerGroupHeartbeatResponseTopicPartitions(w: Writer, v: number, x: ConsumerGroupHeartbeatResponseTopicPartitions): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ConsumerGroupHeartbeatResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupHeartbeatResponse {
@@ -279,13 +263,11 @@ function readConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGroup
     heartbeatIntervalMs: r.readInt32(),
     assignment: (r.readInt8() < 0 ? null : readConsumerGroupHeartbeatResponseAssignment(r, v)),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -298,9 +280,7 @@ function writeConsumerGroupHeartbeatResponse(w: Writer, v: number, x: ConsumerGr
   w.writeInt32(x.memberEpoch);
   w.writeInt32(x.heartbeatIntervalMs);
   if (x.assignment === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeConsumerGroupHeartbeatResponseAssignment(w, v, x.assignment); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupHeartbeatResponse at `version` (0-1). */

@@ -38,13 +38,11 @@ function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDe
     groupIds: readArray(r, true, readCompactStringElem, 'ConsumerGroupDescribeRequest.GroupIds'),
     includeAuthorizedOperations: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -52,9 +50,7 @@ function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDe
 function writeConsumerGroupDescribeRequest(w: Writer, v: number, x: ConsumerGroupDescribeRequest): void {
   writeArray(w, true, false, x.groupIds, writeCompactStringElem, 'ConsumerGroupDescribeRequest.GroupIds');
   w.writeBool(x.includeAuthorizedOperations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupDescribeRequest at `version` (0). */
@@ -120,13 +116,11 @@ function readConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number): 
     members: readArray(r, true, (r: Reader) => readConsumerGroupDescribeResponseMember(r, v), 'ConsumerGroupDescribeResponse.Members'),
     authorizedOperations: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -141,9 +135,7 @@ function writeConsumerGroupDescribeResponseDescribedGroup(w: Writer, v: number, 
   w.writeCompactString(checkNotNull(x.assignorName, 'ConsumerGroupDescribeResponse.AssignorName'));
   writeArray(w, true, false, x.members, (w: Writer, e: ConsumerGroupDescribeResponseMember) => writeConsumerGroupDescribeResponseMember(w, v, e), 'ConsumerGroupDescribeResponse.Members');
   w.writeInt32(x.authorizedOperations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupDescribeResponseMember {
@@ -202,13 +194,11 @@ function readConsumerGroupDescribeResponseMember(r: Reader, v: number): Consumer
     assignment: readConsumerGroupDescribeResponseAssignment(r, v),
     targetAssignment: readConsumerGroupDescribeResponseAssignment(r, v),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -224,9 +214,7 @@ function writeConsumerGroupDescribeResponseMember(w: Writer, v: number, x: Consu
   w.writeCompactNullableString(x.subscribedTopicRegex);
   writeConsumerGroupDescribeResponseAssignment(w, v, checkNotNull(x.assignment, 'ConsumerGroupDescribeResponse.Assignment'));
   writeConsumerGroupDescribeResponseAssignment(w, v, checkNotNull(x.targetAssignment, 'ConsumerGroupDescribeResponse.TargetAssignment'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupDescribeResponseAssignment {
@@ -249,22 +237,18 @@ function readConsumerGroupDescribeResponseAssignment(r: Reader, v: number): Cons
   const x: ConsumerGroupDescribeResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readConsumerGroupDescribeResponseTopicPartitions(r, v), 'ConsumerGroupDescribeResponse.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeConsumerGroupDescribeResponseAssignment(w: Writer, v: number, x: ConsumerGroupDescribeResponseAssignment): void {
   writeArray(w, true, false, x.topicPartitions, (w: Writer, e: ConsumerGroupDescribeResponseTopicPartitions) => writeConsumerGroupDescribeResponseTopicPartitions(w, v, e), 'ConsumerGroupDescribeResponse.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupDescribeResponseTopicPartitions {
@@ -295,13 +279,11 @@ function readConsumerGroupDescribeResponseTopicPartitions(r: Reader, v: number):
     topicName: r.readCompactString(),
     partitions: readArray(r, true, readInt32Elem, 'ConsumerGroupDescribeResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -310,9 +292,7 @@ function writeConsumerGroupDescribeResponseTopicPartitions(w: Writer, v: number,
   w.writeUuid(x.topicId);
   w.writeCompactString(checkNotNull(x.topicName, 'ConsumerGroupDescribeResponse.TopicName'));
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ConsumerGroupDescribeResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupDescribeResponse {
@@ -339,13 +319,11 @@ function readConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupD
     throttleTimeMs: r.readInt32(),
     groups: readArray(r, true, (r: Reader) => readConsumerGroupDescribeResponseDescribedGroup(r, v), 'ConsumerGroupDescribeResponse.Groups'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -353,9 +331,7 @@ function readConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupD
 function writeConsumerGroupDescribeResponse(w: Writer, v: number, x: ConsumerGroupDescribeResponse): void {
   w.writeInt32(x.throttleTimeMs);
   writeArray(w, true, false, x.groups, (w: Writer, e: ConsumerGroupDescribeResponseDescribedGroup) => writeConsumerGroupDescribeResponseDescribedGroup(w, v, e), 'ConsumerGroupDescribeResponse.Groups');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupDescribeResponse at `version` (0). */

@@ -42,13 +42,11 @@ function readControllerRegistrationRequestListener(r: Reader, v: number): Contro
     port: r.readUInt16(),
     securityProtocol: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -58,9 +56,7 @@ function writeControllerRegistrationRequestListener(w: Writer, v: number, x: Con
   w.writeCompactString(checkNotNull(x.host, 'ControllerRegistrationRequest.Host'));
   w.writeUInt16(x.port);
   w.writeInt16(x.securityProtocol);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ControllerRegistrationRequestFeature {
@@ -91,13 +87,11 @@ function readControllerRegistrationRequestFeature(r: Reader, v: number): Control
     minSupportedVersion: r.readInt16(),
     maxSupportedVersion: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -106,9 +100,7 @@ function writeControllerRegistrationRequestFeature(w: Writer, v: number, x: Cont
   w.writeCompactString(checkNotNull(x.name, 'ControllerRegistrationRequest.Name'));
   w.writeInt16(x.minSupportedVersion);
   w.writeInt16(x.maxSupportedVersion);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ControllerRegistrationRequest {
@@ -147,13 +139,11 @@ function readControllerRegistrationRequest(r: Reader, v: number): ControllerRegi
     listeners: readArray(r, true, (r: Reader) => readControllerRegistrationRequestListener(r, v), 'ControllerRegistrationRequest.Listeners'),
     features: readArray(r, true, (r: Reader) => readControllerRegistrationRequestFeature(r, v), 'ControllerRegistrationRequest.Features'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -164,9 +154,7 @@ function writeControllerRegistrationRequest(w: Writer, v: number, x: ControllerR
   w.writeBool(x.zkMigrationReady);
   writeArray(w, true, false, x.listeners, (w: Writer, e: ControllerRegistrationRequestListener) => writeControllerRegistrationRequestListener(w, v, e), 'ControllerRegistrationRequest.Listeners');
   writeArray(w, true, false, x.features, (w: Writer, e: ControllerRegistrationRequestFeature) => writeControllerRegistrationRequestFeature(w, v, e), 'ControllerRegistrationRequest.Features');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ControllerRegistrationRequest at `version` (0). */
@@ -208,13 +196,11 @@ function readControllerRegistrationResponse(r: Reader, v: number): ControllerReg
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -223,9 +209,7 @@ function writeControllerRegistrationResponse(w: Writer, v: number, x: Controller
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ControllerRegistrationResponse at `version` (0). */

@@ -33,22 +33,18 @@ function readGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetr
   const x: GetTelemetrySubscriptionsRequest = {
     clientInstanceId: r.readUuid(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeGetTelemetrySubscriptionsRequest(w: Writer, v: number, x: GetTelemetrySubscriptionsRequest): void {
   w.writeUuid(x.clientInstanceId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes GetTelemetrySubscriptionsRequest at `version` (0). */
@@ -114,13 +110,11 @@ function readGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemet
     deltaTemporality: r.readBool(),
     requestedMetrics: readArray(r, true, readCompactStringElem, 'GetTelemetrySubscriptionsResponse.RequestedMetrics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -135,9 +129,7 @@ function writeGetTelemetrySubscriptionsResponse(w: Writer, v: number, x: GetTele
   w.writeInt32(x.telemetryMaxBytes);
   w.writeBool(x.deltaTemporality);
   writeArray(w, true, false, x.requestedMetrics, writeCompactStringElem, 'GetTelemetrySubscriptionsResponse.RequestedMetrics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes GetTelemetrySubscriptionsResponse at `version` (0). */

@@ -44,13 +44,11 @@ function readPushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest {
     compressionType: r.readInt8(),
     metrics: r.readCompactBytes(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -61,9 +59,7 @@ function writePushTelemetryRequest(w: Writer, v: number, x: PushTelemetryRequest
   w.writeBool(x.terminating);
   w.writeInt8(x.compressionType);
   w.writeCompactBytes(checkNotNull(x.metrics, 'PushTelemetryRequest.Metrics'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes PushTelemetryRequest at `version` (0). */
@@ -101,13 +97,11 @@ function readPushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse 
     throttleTimeMs: r.readInt32(),
     errorCode: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -115,9 +109,7 @@ function readPushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse 
 function writePushTelemetryResponse(w: Writer, v: number, x: PushTelemetryResponse): void {
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes PushTelemetryResponse at `version` (0). */

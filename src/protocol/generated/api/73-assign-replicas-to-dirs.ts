@@ -33,13 +33,11 @@ function readAssignReplicasToDirsRequestDirectoryData(r: Reader, v: number): Ass
     id: r.readUuid(),
     topics: readArray(r, true, (r: Reader) => readAssignReplicasToDirsRequestTopicData(r, v), 'AssignReplicasToDirsRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -47,9 +45,7 @@ function readAssignReplicasToDirsRequestDirectoryData(r: Reader, v: number): Ass
 function writeAssignReplicasToDirsRequestDirectoryData(w: Writer, v: number, x: AssignReplicasToDirsRequestDirectoryData): void {
   w.writeUuid(x.id);
   writeArray(w, true, false, x.topics, (w: Writer, e: AssignReplicasToDirsRequestTopicData) => writeAssignReplicasToDirsRequestTopicData(w, v, e), 'AssignReplicasToDirsRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AssignReplicasToDirsRequestTopicData {
@@ -76,13 +72,11 @@ function readAssignReplicasToDirsRequestTopicData(r: Reader, v: number): AssignR
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readAssignReplicasToDirsRequestPartitionData(r, v), 'AssignReplicasToDirsRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -90,9 +84,7 @@ function readAssignReplicasToDirsRequestTopicData(r: Reader, v: number): AssignR
 function writeAssignReplicasToDirsRequestTopicData(w: Writer, v: number, x: AssignReplicasToDirsRequestTopicData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: AssignReplicasToDirsRequestPartitionData) => writeAssignReplicasToDirsRequestPartitionData(w, v, e), 'AssignReplicasToDirsRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AssignReplicasToDirsRequestPartitionData {
@@ -115,22 +107,18 @@ function readAssignReplicasToDirsRequestPartitionData(r: Reader, v: number): Ass
   const x: AssignReplicasToDirsRequestPartitionData = {
     partitionIndex: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeAssignReplicasToDirsRequestPartitionData(w: Writer, v: number, x: AssignReplicasToDirsRequestPartitionData): void {
   w.writeInt32(x.partitionIndex);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AssignReplicasToDirsRequest {
@@ -161,13 +149,11 @@ function readAssignReplicasToDirsRequest(r: Reader, v: number): AssignReplicasTo
     brokerEpoch: r.readInt64(),
     directories: readArray(r, true, (r: Reader) => readAssignReplicasToDirsRequestDirectoryData(r, v), 'AssignReplicasToDirsRequest.Directories'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -176,9 +162,7 @@ function writeAssignReplicasToDirsRequest(w: Writer, v: number, x: AssignReplica
   w.writeInt32(x.brokerId);
   w.writeInt64(x.brokerEpoch);
   writeArray(w, true, false, x.directories, (w: Writer, e: AssignReplicasToDirsRequestDirectoryData) => writeAssignReplicasToDirsRequestDirectoryData(w, v, e), 'AssignReplicasToDirsRequest.Directories');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AssignReplicasToDirsRequest at `version` (0). */
@@ -216,13 +200,11 @@ function readAssignReplicasToDirsResponseDirectoryData(r: Reader, v: number): As
     id: r.readUuid(),
     topics: readArray(r, true, (r: Reader) => readAssignReplicasToDirsResponseTopicData(r, v), 'AssignReplicasToDirsResponse.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -230,9 +212,7 @@ function readAssignReplicasToDirsResponseDirectoryData(r: Reader, v: number): As
 function writeAssignReplicasToDirsResponseDirectoryData(w: Writer, v: number, x: AssignReplicasToDirsResponseDirectoryData): void {
   w.writeUuid(x.id);
   writeArray(w, true, false, x.topics, (w: Writer, e: AssignReplicasToDirsResponseTopicData) => writeAssignReplicasToDirsResponseTopicData(w, v, e), 'AssignReplicasToDirsResponse.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AssignReplicasToDirsResponseTopicData {
@@ -259,13 +239,11 @@ function readAssignReplicasToDirsResponseTopicData(r: Reader, v: number): Assign
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readAssignReplicasToDirsResponsePartitionData(r, v), 'AssignReplicasToDirsResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -273,9 +251,7 @@ function readAssignReplicasToDirsResponseTopicData(r: Reader, v: number): Assign
 function writeAssignReplicasToDirsResponseTopicData(w: Writer, v: number, x: AssignReplicasToDirsResponseTopicData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: AssignReplicasToDirsResponsePartitionData) => writeAssignReplicasToDirsResponsePartitionData(w, v, e), 'AssignReplicasToDirsResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AssignReplicasToDirsResponsePartitionData {
@@ -302,13 +278,11 @@ function readAssignReplicasToDirsResponsePartitionData(r: Reader, v: number): As
     partitionIndex: r.readInt32(),
     errorCode: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -316,9 +290,7 @@ function readAssignReplicasToDirsResponsePartitionData(r: Reader, v: number): As
 function writeAssignReplicasToDirsResponsePartitionData(w: Writer, v: number, x: AssignReplicasToDirsResponsePartitionData): void {
   w.writeInt32(x.partitionIndex);
   w.writeInt16(x.errorCode);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AssignReplicasToDirsResponse {
@@ -349,13 +321,11 @@ function readAssignReplicasToDirsResponse(r: Reader, v: number): AssignReplicasT
     errorCode: r.readInt16(),
     directories: readArray(r, true, (r: Reader) => readAssignReplicasToDirsResponseDirectoryData(r, v), 'AssignReplicasToDirsResponse.Directories'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -364,9 +334,7 @@ function writeAssignReplicasToDirsResponse(w: Writer, v: number, x: AssignReplic
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   writeArray(w, true, false, x.directories, (w: Writer, e: AssignReplicasToDirsResponseDirectoryData) => writeAssignReplicasToDirsResponseDirectoryData(w, v, e), 'AssignReplicasToDirsResponse.Directories');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AssignReplicasToDirsResponse at `version` (0). */

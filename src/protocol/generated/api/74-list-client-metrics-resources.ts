@@ -26,21 +26,17 @@ function isDefaultListClientMetricsResourcesRequest(x: ListClientMetricsResource
 function readListClientMetricsResourcesRequest(r: Reader, v: number): ListClientMetricsResourcesRequest {
   const x: ListClientMetricsResourcesRequest = {
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeListClientMetricsResourcesRequest(w: Writer, v: number, x: ListClientMetricsResourcesRequest): void {
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ListClientMetricsResourcesRequest at `version` (0). */
@@ -74,22 +70,18 @@ function readListClientMetricsResourcesResponseClientMetricsResource(r: Reader, 
   const x: ListClientMetricsResourcesResponseClientMetricsResource = {
     name: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeListClientMetricsResourcesResponseClientMetricsResource(w: Writer, v: number, x: ListClientMetricsResourcesResponseClientMetricsResource): void {
   w.writeCompactString(checkNotNull(x.name, 'ListClientMetricsResourcesResponse.Name'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ListClientMetricsResourcesResponse {
@@ -120,13 +112,11 @@ function readListClientMetricsResourcesResponse(r: Reader, v: number): ListClien
     errorCode: r.readInt16(),
     clientMetricsResources: readArray(r, true, (r: Reader) => readListClientMetricsResourcesResponseClientMetricsResource(r, v), 'ListClientMetricsResourcesResponse.ClientMetricsResources'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -135,9 +125,7 @@ function writeListClientMetricsResourcesResponse(w: Writer, v: number, x: ListCl
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   writeArray(w, true, false, x.clientMetricsResources, (w: Writer, e: ListClientMetricsResourcesResponseClientMetricsResource) => writeListClientMetricsResourcesResponseClientMetricsResource(w, v, e), 'ListClientMetricsResourcesResponse.ClientMetricsResources');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ListClientMetricsResourcesResponse at `version` (0). */

@@ -33,22 +33,18 @@ function readDescribeTopicPartitionsRequestTopicRequest(r: Reader, v: number): D
   const x: DescribeTopicPartitionsRequestTopicRequest = {
     name: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDescribeTopicPartitionsRequestTopicRequest(w: Writer, v: number, x: DescribeTopicPartitionsRequestTopicRequest): void {
   w.writeCompactString(checkNotNull(x.name, 'DescribeTopicPartitionsRequest.Name'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTopicPartitionsRequestCursor {
@@ -75,13 +71,11 @@ function readDescribeTopicPartitionsRequestCursor(r: Reader, v: number): Describ
     topicName: r.readCompactString(),
     partitionIndex: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -89,9 +83,7 @@ function readDescribeTopicPartitionsRequestCursor(r: Reader, v: number): Describ
 function writeDescribeTopicPartitionsRequestCursor(w: Writer, v: number, x: DescribeTopicPartitionsRequestCursor): void {
   w.writeCompactString(checkNotNull(x.topicName, 'DescribeTopicPartitionsRequest.TopicName'));
   w.writeInt32(x.partitionIndex);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTopicPartitionsRequest {
@@ -122,13 +114,11 @@ function readDescribeTopicPartitionsRequest(r: Reader, v: number): DescribeTopic
     responsePartitionLimit: r.readInt32(),
     cursor: (r.readInt8() < 0 ? null : readDescribeTopicPartitionsRequestCursor(r, v)),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -137,9 +127,7 @@ function writeDescribeTopicPartitionsRequest(w: Writer, v: number, x: DescribeTo
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeTopicPartitionsRequestTopicRequest) => writeDescribeTopicPartitionsRequestTopicRequest(w, v, e), 'DescribeTopicPartitionsRequest.Topics');
   w.writeInt32(x.responsePartitionLimit);
   if (x.cursor === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeDescribeTopicPartitionsRequestCursor(w, v, x.cursor); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeTopicPartitionsRequest at `version` (0). */
@@ -193,13 +181,11 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic
     partitions: readArray(r, true, (r: Reader) => readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r, v), 'DescribeTopicPartitionsResponse.Partitions'),
     topicAuthorizedOperations: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -211,9 +197,7 @@ function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopi
   w.writeBool(x.isInternal);
   writeArray(w, true, false, x.partitions, (w: Writer, e: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition) => writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w, v, e), 'DescribeTopicPartitionsResponse.Partitions');
   w.writeInt32(x.topicAuthorizedOperations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
@@ -268,13 +252,11 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseParti
     lastKnownElr: readNullableArray(r, true, true, readInt32Elem, 'DescribeTopicPartitionsResponse.LastKnownElr'),
     offlineReplicas: readArray(r, true, readInt32Elem, 'DescribeTopicPartitionsResponse.OfflineReplicas'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -289,9 +271,7 @@ function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePart
   writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'DescribeTopicPartitionsResponse.EligibleLeaderReplicas');
   writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'DescribeTopicPartitionsResponse.LastKnownElr');
   writeArray(w, true, false, x.offlineReplicas, writeInt32Elem, 'DescribeTopicPartitionsResponse.OfflineReplicas');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTopicPartitionsResponseCursor {
@@ -318,13 +298,11 @@ function readDescribeTopicPartitionsResponseCursor(r: Reader, v: number): Descri
     topicName: r.readCompactString(),
     partitionIndex: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -332,9 +310,7 @@ function readDescribeTopicPartitionsResponseCursor(r: Reader, v: number): Descri
 function writeDescribeTopicPartitionsResponseCursor(w: Writer, v: number, x: DescribeTopicPartitionsResponseCursor): void {
   w.writeCompactString(checkNotNull(x.topicName, 'DescribeTopicPartitionsResponse.TopicName'));
   w.writeInt32(x.partitionIndex);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DescribeTopicPartitionsResponse {
@@ -365,13 +341,11 @@ function readDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopi
     topics: readArray(r, true, (r: Reader) => readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r, v), 'DescribeTopicPartitionsResponse.Topics'),
     nextCursor: (r.readInt8() < 0 ? null : readDescribeTopicPartitionsResponseCursor(r, v)),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -380,9 +354,7 @@ function writeDescribeTopicPartitionsResponse(w: Writer, v: number, x: DescribeT
   w.writeInt32(x.throttleTimeMs);
   writeArray(w, true, false, x.topics, (w: Writer, e: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic) => writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w, v, e), 'DescribeTopicPartitionsResponse.Topics');
   if (x.nextCursor === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeDescribeTopicPartitionsResponseCursor(w, v, x.nextCursor); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DescribeTopicPartitionsResponse at `version` (0). */

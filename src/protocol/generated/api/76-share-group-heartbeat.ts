@@ -51,13 +51,11 @@ function readShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbe
     rackId: r.readCompactNullableString(),
     subscribedTopicNames: readNullableArray(r, true, true, readCompactStringElem, 'ShareGroupHeartbeatRequest.SubscribedTopicNames'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -68,9 +66,7 @@ function writeShareGroupHeartbeatRequest(w: Writer, v: number, x: ShareGroupHear
   w.writeInt32(x.memberEpoch);
   w.writeCompactNullableString(x.rackId);
   writeArray(w, true, true, x.subscribedTopicNames, writeCompactStringElem, 'ShareGroupHeartbeatRequest.SubscribedTopicNames');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupHeartbeatRequest at `version` (0). */
@@ -104,22 +100,18 @@ function readShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareG
   const x: ShareGroupHeartbeatResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readShareGroupHeartbeatResponseTopicPartitions(r, v), 'ShareGroupHeartbeatResponse.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeShareGroupHeartbeatResponseAssignment(w: Writer, v: number, x: ShareGroupHeartbeatResponseAssignment): void {
   writeArray(w, true, false, x.topicPartitions, (w: Writer, e: ShareGroupHeartbeatResponseTopicPartitions) => writeShareGroupHeartbeatResponseTopicPartitions(w, v, e), 'ShareGroupHeartbeatResponse.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupHeartbeatResponseTopicPartitions {
@@ -146,13 +138,11 @@ function readShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): S
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ShareGroupHeartbeatResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -160,9 +150,7 @@ function readShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): S
 function writeShareGroupHeartbeatResponseTopicPartitions(w: Writer, v: number, x: ShareGroupHeartbeatResponseTopicPartitions): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ShareGroupHeartbeatResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupHeartbeatResponse {
@@ -209,13 +197,11 @@ function readShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHeartb
     heartbeatIntervalMs: r.readInt32(),
     assignment: (r.readInt8() < 0 ? null : readShareGroupHeartbeatResponseAssignment(r, v)),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -228,9 +214,7 @@ function writeShareGroupHeartbeatResponse(w: Writer, v: number, x: ShareGroupHea
   w.writeInt32(x.memberEpoch);
   w.writeInt32(x.heartbeatIntervalMs);
   if (x.assignment === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeShareGroupHeartbeatResponseAssignment(w, v, x.assignment); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupHeartbeatResponse at `version` (0). */

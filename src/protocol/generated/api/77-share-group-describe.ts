@@ -38,13 +38,11 @@ function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribe
     groupIds: readArray(r, true, readCompactStringElem, 'ShareGroupDescribeRequest.GroupIds'),
     includeAuthorizedOperations: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -52,9 +50,7 @@ function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribe
 function writeShareGroupDescribeRequest(w: Writer, v: number, x: ShareGroupDescribeRequest): void {
   writeArray(w, true, false, x.groupIds, writeCompactStringElem, 'ShareGroupDescribeRequest.GroupIds');
   w.writeBool(x.includeAuthorizedOperations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupDescribeRequest at `version` (0). */
@@ -120,13 +116,11 @@ function readShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): Sha
     members: readArray(r, true, (r: Reader) => readShareGroupDescribeResponseMember(r, v), 'ShareGroupDescribeResponse.Members'),
     authorizedOperations: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -141,9 +135,7 @@ function writeShareGroupDescribeResponseDescribedGroup(w: Writer, v: number, x: 
   w.writeCompactString(checkNotNull(x.assignorName, 'ShareGroupDescribeResponse.AssignorName'));
   writeArray(w, true, false, x.members, (w: Writer, e: ShareGroupDescribeResponseMember) => writeShareGroupDescribeResponseMember(w, v, e), 'ShareGroupDescribeResponse.Members');
   w.writeInt32(x.authorizedOperations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupDescribeResponseMember {
@@ -190,13 +182,11 @@ function readShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupD
     subscribedTopicNames: readArray(r, true, readCompactStringElem, 'ShareGroupDescribeResponse.SubscribedTopicNames'),
     assignment: readShareGroupDescribeResponseAssignment(r, v),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -209,9 +199,7 @@ function writeShareGroupDescribeResponseMember(w: Writer, v: number, x: ShareGro
   w.writeCompactString(checkNotNull(x.clientHost, 'ShareGroupDescribeResponse.ClientHost'));
   writeArray(w, true, false, x.subscribedTopicNames, writeCompactStringElem, 'ShareGroupDescribeResponse.SubscribedTopicNames');
   writeShareGroupDescribeResponseAssignment(w, v, checkNotNull(x.assignment, 'ShareGroupDescribeResponse.Assignment'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupDescribeResponseAssignment {
@@ -234,22 +222,18 @@ function readShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGr
   const x: ShareGroupDescribeResponseAssignment = {
     topicPartitions: readArray(r, true, (r: Reader) => readShareGroupDescribeResponseTopicPartitions(r, v), 'ShareGroupDescribeResponse.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeShareGroupDescribeResponseAssignment(w: Writer, v: number, x: ShareGroupDescribeResponseAssignment): void {
   writeArray(w, true, false, x.topicPartitions, (w: Writer, e: ShareGroupDescribeResponseTopicPartitions) => writeShareGroupDescribeResponseTopicPartitions(w, v, e), 'ShareGroupDescribeResponse.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupDescribeResponseTopicPartitions {
@@ -280,13 +264,11 @@ function readShareGroupDescribeResponseTopicPartitions(r: Reader, v: number): Sh
     topicName: r.readCompactString(),
     partitions: readArray(r, true, readInt32Elem, 'ShareGroupDescribeResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -295,9 +277,7 @@ function writeShareGroupDescribeResponseTopicPartitions(w: Writer, v: number, x:
   w.writeUuid(x.topicId);
   w.writeCompactString(checkNotNull(x.topicName, 'ShareGroupDescribeResponse.TopicName'));
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ShareGroupDescribeResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupDescribeResponse {
@@ -324,13 +304,11 @@ function readShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescrib
     throttleTimeMs: r.readInt32(),
     groups: readArray(r, true, (r: Reader) => readShareGroupDescribeResponseDescribedGroup(r, v), 'ShareGroupDescribeResponse.Groups'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -338,9 +316,7 @@ function readShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescrib
 function writeShareGroupDescribeResponse(w: Writer, v: number, x: ShareGroupDescribeResponse): void {
   w.writeInt32(x.throttleTimeMs);
   writeArray(w, true, false, x.groups, (w: Writer, e: ShareGroupDescribeResponseDescribedGroup) => writeShareGroupDescribeResponseDescribedGroup(w, v, e), 'ShareGroupDescribeResponse.Groups');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupDescribeResponse at `version` (0). */

@@ -38,13 +38,11 @@ function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchReques
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readShareFetchRequestFetchPartition(r, v), 'ShareFetchRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -52,9 +50,7 @@ function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchReques
 function writeShareFetchRequestFetchTopic(w: Writer, v: number, x: ShareFetchRequestFetchTopic): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ShareFetchRequestFetchPartition) => writeShareFetchRequestFetchPartition(w, v, e), 'ShareFetchRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchRequestFetchPartition {
@@ -85,13 +81,11 @@ function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRe
     partitionMaxBytes: r.readInt32(),
     acknowledgementBatches: readArray(r, true, (r: Reader) => readShareFetchRequestAcknowledgementBatch(r, v), 'ShareFetchRequest.AcknowledgementBatches'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -100,9 +94,7 @@ function writeShareFetchRequestFetchPartition(w: Writer, v: number, x: ShareFetc
   w.writeInt32(x.partitionIndex);
   w.writeInt32(x.partitionMaxBytes);
   writeArray(w, true, false, x.acknowledgementBatches, (w: Writer, e: ShareFetchRequestAcknowledgementBatch) => writeShareFetchRequestAcknowledgementBatch(w, v, e), 'ShareFetchRequest.AcknowledgementBatches');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchRequestAcknowledgementBatch {
@@ -133,13 +125,11 @@ function readShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareF
     lastOffset: r.readInt64(),
     acknowledgeTypes: readArray(r, true, readInt8Elem, 'ShareFetchRequest.AcknowledgeTypes'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -148,9 +138,7 @@ function writeShareFetchRequestAcknowledgementBatch(w: Writer, v: number, x: Sha
   w.writeInt64(x.firstOffset);
   w.writeInt64(x.lastOffset);
   writeArray(w, true, false, x.acknowledgeTypes, writeInt8Elem, 'ShareFetchRequest.AcknowledgeTypes');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchRequestForgottenTopic {
@@ -177,13 +165,11 @@ function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRe
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ShareFetchRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -191,9 +177,7 @@ function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRe
 function writeShareFetchRequestForgottenTopic(w: Writer, v: number, x: ShareFetchRequestForgottenTopic): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ShareFetchRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchRequest {
@@ -244,13 +228,11 @@ function readShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
     topics: readArray(r, true, (r: Reader) => readShareFetchRequestFetchTopic(r, v), 'ShareFetchRequest.Topics'),
     forgottenTopicsData: readArray(r, true, (r: Reader) => readShareFetchRequestForgottenTopic(r, v), 'ShareFetchRequest.ForgottenTopicsData'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -264,9 +246,7 @@ function writeShareFetchRequest(w: Writer, v: number, x: ShareFetchRequest): voi
   w.writeInt32(x.maxBytes);
   writeArray(w, true, false, x.topics, (w: Writer, e: ShareFetchRequestFetchTopic) => writeShareFetchRequestFetchTopic(w, v, e), 'ShareFetchRequest.Topics');
   writeArray(w, true, false, x.forgottenTopicsData, (w: Writer, e: ShareFetchRequestForgottenTopic) => writeShareFetchRequestForgottenTopic(w, v, e), 'ShareFetchRequest.ForgottenTopicsData');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareFetchRequest at `version` (0). */
@@ -304,13 +284,11 @@ function readShareFetchResponseShareFetchableTopicResponse(r: Reader, v: number)
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readShareFetchResponsePartitionData(r, v), 'ShareFetchResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -318,9 +296,7 @@ function readShareFetchResponseShareFetchableTopicResponse(r: Reader, v: number)
 function writeShareFetchResponseShareFetchableTopicResponse(w: Writer, v: number, x: ShareFetchResponseShareFetchableTopicResponse): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ShareFetchResponsePartitionData) => writeShareFetchResponsePartitionData(w, v, e), 'ShareFetchResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchResponsePartitionData {
@@ -371,13 +347,11 @@ function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchRe
     records: r.readCompactNullableBytes(),
     acquiredRecords: readArray(r, true, (r: Reader) => readShareFetchResponseAcquiredRecords(r, v), 'ShareFetchResponse.AcquiredRecords'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -391,9 +365,7 @@ function writeShareFetchResponsePartitionData(w: Writer, v: number, x: ShareFetc
   writeShareFetchResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'ShareFetchResponse.CurrentLeader'));
   w.writeCompactNullableBytes(x.records);
   writeArray(w, true, false, x.acquiredRecords, (w: Writer, e: ShareFetchResponseAcquiredRecords) => writeShareFetchResponseAcquiredRecords(w, v, e), 'ShareFetchResponse.AcquiredRecords');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchResponseLeaderIdAndEpoch {
@@ -420,13 +392,11 @@ function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetc
     leaderId: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -434,9 +404,7 @@ function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetc
 function writeShareFetchResponseLeaderIdAndEpoch(w: Writer, v: number, x: ShareFetchResponseLeaderIdAndEpoch): void {
   w.writeInt32(x.leaderId);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchResponseAcquiredRecords {
@@ -467,13 +435,11 @@ function readShareFetchResponseAcquiredRecords(r: Reader, v: number): ShareFetch
     lastOffset: r.readInt64(),
     deliveryCount: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -482,9 +448,7 @@ function writeShareFetchResponseAcquiredRecords(w: Writer, v: number, x: ShareFe
   w.writeInt64(x.firstOffset);
   w.writeInt64(x.lastOffset);
   w.writeInt16(x.deliveryCount);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchResponseNodeEndpoint {
@@ -519,13 +483,11 @@ function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchRes
     port: r.readInt32(),
     rack: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -535,9 +497,7 @@ function writeShareFetchResponseNodeEndpoint(w: Writer, v: number, x: ShareFetch
   w.writeCompactString(checkNotNull(x.host, 'ShareFetchResponse.Host'));
   w.writeInt32(x.port);
   w.writeCompactNullableString(x.rack);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareFetchResponse {
@@ -576,13 +536,11 @@ function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
     responses: readArray(r, true, (r: Reader) => readShareFetchResponseShareFetchableTopicResponse(r, v), 'ShareFetchResponse.Responses'),
     nodeEndpoints: readArray(r, true, (r: Reader) => readShareFetchResponseNodeEndpoint(r, v), 'ShareFetchResponse.NodeEndpoints'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -593,9 +551,7 @@ function writeShareFetchResponse(w: Writer, v: number, x: ShareFetchResponse): v
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.responses, (w: Writer, e: ShareFetchResponseShareFetchableTopicResponse) => writeShareFetchResponseShareFetchableTopicResponse(w, v, e), 'ShareFetchResponse.Responses');
   writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: ShareFetchResponseNodeEndpoint) => writeShareFetchResponseNodeEndpoint(w, v, e), 'ShareFetchResponse.NodeEndpoints');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareFetchResponse at `version` (0). */

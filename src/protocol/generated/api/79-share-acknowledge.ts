@@ -36,13 +36,11 @@ function readShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): Shar
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readShareAcknowledgeRequestAcknowledgePartition(r, v), 'ShareAcknowledgeRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -50,9 +48,7 @@ function readShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): Shar
 function writeShareAcknowledgeRequestAcknowledgeTopic(w: Writer, v: number, x: ShareAcknowledgeRequestAcknowledgeTopic): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ShareAcknowledgeRequestAcknowledgePartition) => writeShareAcknowledgeRequestAcknowledgePartition(w, v, e), 'ShareAcknowledgeRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeRequestAcknowledgePartition {
@@ -79,13 +75,11 @@ function readShareAcknowledgeRequestAcknowledgePartition(r: Reader, v: number): 
     partitionIndex: r.readInt32(),
     acknowledgementBatches: readArray(r, true, (r: Reader) => readShareAcknowledgeRequestAcknowledgementBatch(r, v), 'ShareAcknowledgeRequest.AcknowledgementBatches'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -93,9 +87,7 @@ function readShareAcknowledgeRequestAcknowledgePartition(r: Reader, v: number): 
 function writeShareAcknowledgeRequestAcknowledgePartition(w: Writer, v: number, x: ShareAcknowledgeRequestAcknowledgePartition): void {
   w.writeInt32(x.partitionIndex);
   writeArray(w, true, false, x.acknowledgementBatches, (w: Writer, e: ShareAcknowledgeRequestAcknowledgementBatch) => writeShareAcknowledgeRequestAcknowledgementBatch(w, v, e), 'ShareAcknowledgeRequest.AcknowledgementBatches');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeRequestAcknowledgementBatch {
@@ -126,13 +118,11 @@ function readShareAcknowledgeRequestAcknowledgementBatch(r: Reader, v: number): 
     lastOffset: r.readInt64(),
     acknowledgeTypes: readArray(r, true, readInt8Elem, 'ShareAcknowledgeRequest.AcknowledgeTypes'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -141,9 +131,7 @@ function writeShareAcknowledgeRequestAcknowledgementBatch(w: Writer, v: number, 
   w.writeInt64(x.firstOffset);
   w.writeInt64(x.lastOffset);
   writeArray(w, true, false, x.acknowledgeTypes, writeInt8Elem, 'ShareAcknowledgeRequest.AcknowledgeTypes');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeRequest {
@@ -178,13 +166,11 @@ function readShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRequ
     shareSessionEpoch: r.readInt32(),
     topics: readArray(r, true, (r: Reader) => readShareAcknowledgeRequestAcknowledgeTopic(r, v), 'ShareAcknowledgeRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -194,9 +180,7 @@ function writeShareAcknowledgeRequest(w: Writer, v: number, x: ShareAcknowledgeR
   w.writeCompactNullableString(x.memberId);
   w.writeInt32(x.shareSessionEpoch);
   writeArray(w, true, false, x.topics, (w: Writer, e: ShareAcknowledgeRequestAcknowledgeTopic) => writeShareAcknowledgeRequestAcknowledgeTopic(w, v, e), 'ShareAcknowledgeRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareAcknowledgeRequest at `version` (0). */
@@ -234,13 +218,11 @@ function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, v:
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readShareAcknowledgeResponsePartitionData(r, v), 'ShareAcknowledgeResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -248,9 +230,7 @@ function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, v:
 function writeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w: Writer, v: number, x: ShareAcknowledgeResponseShareAcknowledgeTopicResponse): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ShareAcknowledgeResponsePartitionData) => writeShareAcknowledgeResponsePartitionData(w, v, e), 'ShareAcknowledgeResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeResponsePartitionData {
@@ -285,13 +265,11 @@ function readShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareA
     errorMessage: r.readCompactNullableString(),
     currentLeader: readShareAcknowledgeResponseLeaderIdAndEpoch(r, v),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -301,9 +279,7 @@ function writeShareAcknowledgeResponsePartitionData(w: Writer, v: number, x: Sha
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
   writeShareAcknowledgeResponseLeaderIdAndEpoch(w, v, checkNotNull(x.currentLeader, 'ShareAcknowledgeResponse.CurrentLeader'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeResponseLeaderIdAndEpoch {
@@ -330,13 +306,11 @@ function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): Sha
     leaderId: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -344,9 +318,7 @@ function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): Sha
 function writeShareAcknowledgeResponseLeaderIdAndEpoch(w: Writer, v: number, x: ShareAcknowledgeResponseLeaderIdAndEpoch): void {
   w.writeInt32(x.leaderId);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeResponseNodeEndpoint {
@@ -381,13 +353,11 @@ function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAc
     port: r.readInt32(),
     rack: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -397,9 +367,7 @@ function writeShareAcknowledgeResponseNodeEndpoint(w: Writer, v: number, x: Shar
   w.writeCompactString(checkNotNull(x.host, 'ShareAcknowledgeResponse.Host'));
   w.writeInt32(x.port);
   w.writeCompactNullableString(x.rack);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareAcknowledgeResponse {
@@ -438,13 +406,11 @@ function readShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeRes
     responses: readArray(r, true, (r: Reader) => readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r, v), 'ShareAcknowledgeResponse.Responses'),
     nodeEndpoints: readArray(r, true, (r: Reader) => readShareAcknowledgeResponseNodeEndpoint(r, v), 'ShareAcknowledgeResponse.NodeEndpoints'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -455,9 +421,7 @@ function writeShareAcknowledgeResponse(w: Writer, v: number, x: ShareAcknowledge
   w.writeCompactNullableString(x.errorMessage);
   writeArray(w, true, false, x.responses, (w: Writer, e: ShareAcknowledgeResponseShareAcknowledgeTopicResponse) => writeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w, v, e), 'ShareAcknowledgeResponse.Responses');
   writeArray(w, true, false, x.nodeEndpoints, (w: Writer, e: ShareAcknowledgeResponseNodeEndpoint) => writeShareAcknowledgeResponseNodeEndpoint(w, v, e), 'ShareAcknowledgeResponse.NodeEndpoints');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareAcknowledgeResponse at `version` (0). */

@@ -38,13 +38,11 @@ function readAddRaftVoterRequestListener(r: Reader, v: number): AddRaftVoterRequ
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -53,9 +51,7 @@ function writeAddRaftVoterRequestListener(w: Writer, v: number, x: AddRaftVoterR
   w.writeCompactString(checkNotNull(x.name, 'AddRaftVoterRequest.Name'));
   w.writeCompactString(checkNotNull(x.host, 'AddRaftVoterRequest.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface AddRaftVoterRequest {
@@ -94,13 +90,11 @@ function readAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
     voterDirectoryId: r.readUuid(),
     listeners: readArray(r, true, (r: Reader) => readAddRaftVoterRequestListener(r, v), 'AddRaftVoterRequest.Listeners'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -111,9 +105,7 @@ function writeAddRaftVoterRequest(w: Writer, v: number, x: AddRaftVoterRequest):
   w.writeInt32(x.voterId);
   w.writeUuid(x.voterDirectoryId);
   writeArray(w, true, false, x.listeners, (w: Writer, e: AddRaftVoterRequestListener) => writeAddRaftVoterRequestListener(w, v, e), 'AddRaftVoterRequest.Listeners');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AddRaftVoterRequest at `version` (0). */
@@ -155,13 +147,11 @@ function readAddRaftVoterResponse(r: Reader, v: number): AddRaftVoterResponse {
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -170,9 +160,7 @@ function writeAddRaftVoterResponse(w: Writer, v: number, x: AddRaftVoterResponse
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AddRaftVoterResponse at `version` (0). */

@@ -35,13 +35,11 @@ function readRemoveRaftVoterRequest(r: Reader, v: number): RemoveRaftVoterReques
     voterId: r.readInt32(),
     voterDirectoryId: r.readUuid(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -50,9 +48,7 @@ function writeRemoveRaftVoterRequest(w: Writer, v: number, x: RemoveRaftVoterReq
   w.writeCompactNullableString(x.clusterId);
   w.writeInt32(x.voterId);
   w.writeUuid(x.voterDirectoryId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes RemoveRaftVoterRequest at `version` (0). */
@@ -94,13 +90,11 @@ function readRemoveRaftVoterResponse(r: Reader, v: number): RemoveRaftVoterRespo
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -109,9 +103,7 @@ function writeRemoveRaftVoterResponse(w: Writer, v: number, x: RemoveRaftVoterRe
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes RemoveRaftVoterResponse at `version` (0). */

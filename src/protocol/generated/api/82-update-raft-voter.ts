@@ -41,13 +41,11 @@ function readUpdateRaftVoterRequestListener(r: Reader, v: number): UpdateRaftVot
     host: r.readCompactString(),
     port: r.readUInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -56,9 +54,7 @@ function writeUpdateRaftVoterRequestListener(w: Writer, v: number, x: UpdateRaft
   w.writeCompactString(checkNotNull(x.name, 'UpdateRaftVoterRequest.Name'));
   w.writeCompactString(checkNotNull(x.host, 'UpdateRaftVoterRequest.Host'));
   w.writeUInt16(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface UpdateRaftVoterRequestKRaftVersionFeature {
@@ -85,13 +81,11 @@ function readUpdateRaftVoterRequestKRaftVersionFeature(r: Reader, v: number): Up
     minSupportedVersion: r.readInt16(),
     maxSupportedVersion: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -99,9 +93,7 @@ function readUpdateRaftVoterRequestKRaftVersionFeature(r: Reader, v: number): Up
 function writeUpdateRaftVoterRequestKRaftVersionFeature(w: Writer, v: number, x: UpdateRaftVoterRequestKRaftVersionFeature): void {
   w.writeInt16(x.minSupportedVersion);
   w.writeInt16(x.maxSupportedVersion);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface UpdateRaftVoterRequest {
@@ -144,13 +136,11 @@ function readUpdateRaftVoterRequest(r: Reader, v: number): UpdateRaftVoterReques
     listeners: readArray(r, true, (r: Reader) => readUpdateRaftVoterRequestListener(r, v), 'UpdateRaftVoterRequest.Listeners'),
     kRaftVersionFeature: readUpdateRaftVoterRequestKRaftVersionFeature(r, v),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -162,9 +152,7 @@ function writeUpdateRaftVoterRequest(w: Writer, v: number, x: UpdateRaftVoterReq
   w.writeUuid(x.voterDirectoryId);
   writeArray(w, true, false, x.listeners, (w: Writer, e: UpdateRaftVoterRequestListener) => writeUpdateRaftVoterRequestListener(w, v, e), 'UpdateRaftVoterRequest.Listeners');
   writeUpdateRaftVoterRequestKRaftVersionFeature(w, v, checkNotNull(x.kRaftVersionFeature, 'UpdateRaftVoterRequest.KRaftVersionFeature'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UpdateRaftVoterRequest at `version` (0). */
@@ -210,13 +198,11 @@ function readUpdateRaftVoterResponseCurrentLeader(r: Reader, v: number): UpdateR
     host: r.readCompactString(),
     port: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -226,9 +212,7 @@ function writeUpdateRaftVoterResponseCurrentLeader(w: Writer, v: number, x: Upda
   w.writeInt32(x.leaderEpoch);
   w.writeCompactString(checkNotNull(x.host, 'UpdateRaftVoterResponse.Host'));
   w.writeInt32(x.port);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface UpdateRaftVoterResponse {
@@ -259,23 +243,18 @@ function readUpdateRaftVoterResponse(r: Reader, v: number): UpdateRaftVoterRespo
     errorCode: r.readInt16(),
     currentLeader: defaultUpdateRaftVoterResponseCurrentLeader(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.currentLeader = readUpdateRaftVoterResponseCurrentLeader(r, v);
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.currentLeader = readUpdateRaftVoterResponseCurrentLeader(r, v);
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -283,11 +262,9 @@ function readUpdateRaftVoterResponse(r: Reader, v: number): UpdateRaftVoterRespo
 function writeUpdateRaftVoterResponse(w: Writer, v: number, x: UpdateRaftVoterResponse): void {
   w.writeInt32(x.throttleTimeMs);
   w.writeInt16(x.errorCode);
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader))) (tags ??= []).push([0, (w) => { writeUpdateRaftVoterResponseCurrentLeader(w, v, checkNotNull(x.currentLeader, 'UpdateRaftVoterResponse.CurrentLeader')); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader))) (tags ??= []).push([0, (w) => { writeUpdateRaftVoterResponseCurrentLeader(w, v, checkNotNull(x.currentLeader, 'UpdateRaftVoterResponse.CurrentLeader')); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes UpdateRaftVoterResponse at `version` (0). */

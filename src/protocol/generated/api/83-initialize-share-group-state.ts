@@ -34,13 +34,11 @@ function readInitializeShareGroupStateRequestInitializeStateData(r: Reader, v: n
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readInitializeShareGroupStateRequestPartitionData(r, v), 'InitializeShareGroupStateRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readInitializeShareGroupStateRequestInitializeStateData(r: Reader, v: n
 function writeInitializeShareGroupStateRequestInitializeStateData(w: Writer, v: number, x: InitializeShareGroupStateRequestInitializeStateData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: InitializeShareGroupStateRequestPartitionData) => writeInitializeShareGroupStateRequestPartitionData(w, v, e), 'InitializeShareGroupStateRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface InitializeShareGroupStateRequestPartitionData {
@@ -81,13 +77,11 @@ function readInitializeShareGroupStateRequestPartitionData(r: Reader, v: number)
     stateEpoch: r.readInt32(),
     startOffset: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -96,9 +90,7 @@ function writeInitializeShareGroupStateRequestPartitionData(w: Writer, v: number
   w.writeInt32(x.partition);
   w.writeInt32(x.stateEpoch);
   w.writeInt64(x.startOffset);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface InitializeShareGroupStateRequest {
@@ -125,13 +117,11 @@ function readInitializeShareGroupStateRequest(r: Reader, v: number): InitializeS
     groupId: r.readCompactString(),
     topics: readArray(r, true, (r: Reader) => readInitializeShareGroupStateRequestInitializeStateData(r, v), 'InitializeShareGroupStateRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -139,9 +129,7 @@ function readInitializeShareGroupStateRequest(r: Reader, v: number): InitializeS
 function writeInitializeShareGroupStateRequest(w: Writer, v: number, x: InitializeShareGroupStateRequest): void {
   w.writeCompactString(checkNotNull(x.groupId, 'InitializeShareGroupStateRequest.GroupId'));
   writeArray(w, true, false, x.topics, (w: Writer, e: InitializeShareGroupStateRequestInitializeStateData) => writeInitializeShareGroupStateRequestInitializeStateData(w, v, e), 'InitializeShareGroupStateRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes InitializeShareGroupStateRequest at `version` (0). */
@@ -179,13 +167,11 @@ function readInitializeShareGroupStateResponseInitializeStateResult(r: Reader, v
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readInitializeShareGroupStateResponsePartitionResult(r, v), 'InitializeShareGroupStateResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -193,9 +179,7 @@ function readInitializeShareGroupStateResponseInitializeStateResult(r: Reader, v
 function writeInitializeShareGroupStateResponseInitializeStateResult(w: Writer, v: number, x: InitializeShareGroupStateResponseInitializeStateResult): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: InitializeShareGroupStateResponsePartitionResult) => writeInitializeShareGroupStateResponsePartitionResult(w, v, e), 'InitializeShareGroupStateResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface InitializeShareGroupStateResponsePartitionResult {
@@ -226,13 +210,11 @@ function readInitializeShareGroupStateResponsePartitionResult(r: Reader, v: numb
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -241,9 +223,7 @@ function writeInitializeShareGroupStateResponsePartitionResult(w: Writer, v: num
   w.writeInt32(x.partition);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface InitializeShareGroupStateResponse {
@@ -266,22 +246,18 @@ function readInitializeShareGroupStateResponse(r: Reader, v: number): Initialize
   const x: InitializeShareGroupStateResponse = {
     results: readArray(r, true, (r: Reader) => readInitializeShareGroupStateResponseInitializeStateResult(r, v), 'InitializeShareGroupStateResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeInitializeShareGroupStateResponse(w: Writer, v: number, x: InitializeShareGroupStateResponse): void {
   writeArray(w, true, false, x.results, (w: Writer, e: InitializeShareGroupStateResponseInitializeStateResult) => writeInitializeShareGroupStateResponseInitializeStateResult(w, v, e), 'InitializeShareGroupStateResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes InitializeShareGroupStateResponse at `version` (0). */

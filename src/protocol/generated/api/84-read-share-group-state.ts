@@ -34,13 +34,11 @@ function readReadShareGroupStateRequestReadStateData(r: Reader, v: number): Read
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readReadShareGroupStateRequestPartitionData(r, v), 'ReadShareGroupStateRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readReadShareGroupStateRequestReadStateData(r: Reader, v: number): Read
 function writeReadShareGroupStateRequestReadStateData(w: Writer, v: number, x: ReadShareGroupStateRequestReadStateData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ReadShareGroupStateRequestPartitionData) => writeReadShareGroupStateRequestPartitionData(w, v, e), 'ReadShareGroupStateRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateRequestPartitionData {
@@ -77,13 +73,11 @@ function readReadShareGroupStateRequestPartitionData(r: Reader, v: number): Read
     partition: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -91,9 +85,7 @@ function readReadShareGroupStateRequestPartitionData(r: Reader, v: number): Read
 function writeReadShareGroupStateRequestPartitionData(w: Writer, v: number, x: ReadShareGroupStateRequestPartitionData): void {
   w.writeInt32(x.partition);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateRequest {
@@ -120,13 +112,11 @@ function readReadShareGroupStateRequest(r: Reader, v: number): ReadShareGroupSta
     groupId: r.readCompactString(),
     topics: readArray(r, true, (r: Reader) => readReadShareGroupStateRequestReadStateData(r, v), 'ReadShareGroupStateRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -134,9 +124,7 @@ function readReadShareGroupStateRequest(r: Reader, v: number): ReadShareGroupSta
 function writeReadShareGroupStateRequest(w: Writer, v: number, x: ReadShareGroupStateRequest): void {
   w.writeCompactString(checkNotNull(x.groupId, 'ReadShareGroupStateRequest.GroupId'));
   writeArray(w, true, false, x.topics, (w: Writer, e: ReadShareGroupStateRequestReadStateData) => writeReadShareGroupStateRequestReadStateData(w, v, e), 'ReadShareGroupStateRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ReadShareGroupStateRequest at `version` (0). */
@@ -174,13 +162,11 @@ function readReadShareGroupStateResponseReadStateResult(r: Reader, v: number): R
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readReadShareGroupStateResponsePartitionResult(r, v), 'ReadShareGroupStateResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -188,9 +174,7 @@ function readReadShareGroupStateResponseReadStateResult(r: Reader, v: number): R
 function writeReadShareGroupStateResponseReadStateResult(w: Writer, v: number, x: ReadShareGroupStateResponseReadStateResult): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ReadShareGroupStateResponsePartitionResult) => writeReadShareGroupStateResponsePartitionResult(w, v, e), 'ReadShareGroupStateResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateResponsePartitionResult {
@@ -233,13 +217,11 @@ function readReadShareGroupStateResponsePartitionResult(r: Reader, v: number): R
     startOffset: r.readInt64(),
     stateBatches: readArray(r, true, (r: Reader) => readReadShareGroupStateResponseStateBatch(r, v), 'ReadShareGroupStateResponse.StateBatches'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -251,9 +233,7 @@ function writeReadShareGroupStateResponsePartitionResult(w: Writer, v: number, x
   w.writeInt32(x.stateEpoch);
   w.writeInt64(x.startOffset);
   writeArray(w, true, false, x.stateBatches, (w: Writer, e: ReadShareGroupStateResponseStateBatch) => writeReadShareGroupStateResponseStateBatch(w, v, e), 'ReadShareGroupStateResponse.StateBatches');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateResponseStateBatch {
@@ -288,13 +268,11 @@ function readReadShareGroupStateResponseStateBatch(r: Reader, v: number): ReadSh
     deliveryState: r.readInt8(),
     deliveryCount: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -304,9 +282,7 @@ function writeReadShareGroupStateResponseStateBatch(w: Writer, v: number, x: Rea
   w.writeInt64(x.lastOffset);
   w.writeInt8(x.deliveryState);
   w.writeInt16(x.deliveryCount);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateResponse {
@@ -329,22 +305,18 @@ function readReadShareGroupStateResponse(r: Reader, v: number): ReadShareGroupSt
   const x: ReadShareGroupStateResponse = {
     results: readArray(r, true, (r: Reader) => readReadShareGroupStateResponseReadStateResult(r, v), 'ReadShareGroupStateResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeReadShareGroupStateResponse(w: Writer, v: number, x: ReadShareGroupStateResponse): void {
   writeArray(w, true, false, x.results, (w: Writer, e: ReadShareGroupStateResponseReadStateResult) => writeReadShareGroupStateResponseReadStateResult(w, v, e), 'ReadShareGroupStateResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ReadShareGroupStateResponse at `version` (0). */

@@ -34,13 +34,11 @@ function readWriteShareGroupStateRequestWriteStateData(r: Reader, v: number): Wr
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readWriteShareGroupStateRequestPartitionData(r, v), 'WriteShareGroupStateRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readWriteShareGroupStateRequestWriteStateData(r: Reader, v: number): Wr
 function writeWriteShareGroupStateRequestWriteStateData(w: Writer, v: number, x: WriteShareGroupStateRequestWriteStateData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: WriteShareGroupStateRequestPartitionData) => writeWriteShareGroupStateRequestPartitionData(w, v, e), 'WriteShareGroupStateRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface WriteShareGroupStateRequestPartitionData {
@@ -89,13 +85,11 @@ function readWriteShareGroupStateRequestPartitionData(r: Reader, v: number): Wri
     startOffset: r.readInt64(),
     stateBatches: readArray(r, true, (r: Reader) => readWriteShareGroupStateRequestStateBatch(r, v), 'WriteShareGroupStateRequest.StateBatches'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -106,9 +100,7 @@ function writeWriteShareGroupStateRequestPartitionData(w: Writer, v: number, x: 
   w.writeInt32(x.leaderEpoch);
   w.writeInt64(x.startOffset);
   writeArray(w, true, false, x.stateBatches, (w: Writer, e: WriteShareGroupStateRequestStateBatch) => writeWriteShareGroupStateRequestStateBatch(w, v, e), 'WriteShareGroupStateRequest.StateBatches');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface WriteShareGroupStateRequestStateBatch {
@@ -143,13 +135,11 @@ function readWriteShareGroupStateRequestStateBatch(r: Reader, v: number): WriteS
     deliveryState: r.readInt8(),
     deliveryCount: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -159,9 +149,7 @@ function writeWriteShareGroupStateRequestStateBatch(w: Writer, v: number, x: Wri
   w.writeInt64(x.lastOffset);
   w.writeInt8(x.deliveryState);
   w.writeInt16(x.deliveryCount);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface WriteShareGroupStateRequest {
@@ -188,13 +176,11 @@ function readWriteShareGroupStateRequest(r: Reader, v: number): WriteShareGroupS
     groupId: r.readCompactString(),
     topics: readArray(r, true, (r: Reader) => readWriteShareGroupStateRequestWriteStateData(r, v), 'WriteShareGroupStateRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -202,9 +188,7 @@ function readWriteShareGroupStateRequest(r: Reader, v: number): WriteShareGroupS
 function writeWriteShareGroupStateRequest(w: Writer, v: number, x: WriteShareGroupStateRequest): void {
   w.writeCompactString(checkNotNull(x.groupId, 'WriteShareGroupStateRequest.GroupId'));
   writeArray(w, true, false, x.topics, (w: Writer, e: WriteShareGroupStateRequestWriteStateData) => writeWriteShareGroupStateRequestWriteStateData(w, v, e), 'WriteShareGroupStateRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes WriteShareGroupStateRequest at `version` (0). */
@@ -242,13 +226,11 @@ function readWriteShareGroupStateResponseWriteStateResult(r: Reader, v: number):
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readWriteShareGroupStateResponsePartitionResult(r, v), 'WriteShareGroupStateResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -256,9 +238,7 @@ function readWriteShareGroupStateResponseWriteStateResult(r: Reader, v: number):
 function writeWriteShareGroupStateResponseWriteStateResult(w: Writer, v: number, x: WriteShareGroupStateResponseWriteStateResult): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: WriteShareGroupStateResponsePartitionResult) => writeWriteShareGroupStateResponsePartitionResult(w, v, e), 'WriteShareGroupStateResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface WriteShareGroupStateResponsePartitionResult {
@@ -289,13 +269,11 @@ function readWriteShareGroupStateResponsePartitionResult(r: Reader, v: number): 
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -304,9 +282,7 @@ function writeWriteShareGroupStateResponsePartitionResult(w: Writer, v: number, 
   w.writeInt32(x.partition);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface WriteShareGroupStateResponse {
@@ -329,22 +305,18 @@ function readWriteShareGroupStateResponse(r: Reader, v: number): WriteShareGroup
   const x: WriteShareGroupStateResponse = {
     results: readArray(r, true, (r: Reader) => readWriteShareGroupStateResponseWriteStateResult(r, v), 'WriteShareGroupStateResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeWriteShareGroupStateResponse(w: Writer, v: number, x: WriteShareGroupStateResponse): void {
   writeArray(w, true, false, x.results, (w: Writer, e: WriteShareGroupStateResponseWriteStateResult) => writeWriteShareGroupStateResponseWriteStateResult(w, v, e), 'WriteShareGroupStateResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes WriteShareGroupStateResponse at `version` (0). */

@@ -34,13 +34,11 @@ function readDeleteShareGroupStateRequestDeleteStateData(r: Reader, v: number): 
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readDeleteShareGroupStateRequestPartitionData(r, v), 'DeleteShareGroupStateRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readDeleteShareGroupStateRequestDeleteStateData(r: Reader, v: number): 
 function writeDeleteShareGroupStateRequestDeleteStateData(w: Writer, v: number, x: DeleteShareGroupStateRequestDeleteStateData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: DeleteShareGroupStateRequestPartitionData) => writeDeleteShareGroupStateRequestPartitionData(w, v, e), 'DeleteShareGroupStateRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DeleteShareGroupStateRequestPartitionData {
@@ -73,22 +69,18 @@ function readDeleteShareGroupStateRequestPartitionData(r: Reader, v: number): De
   const x: DeleteShareGroupStateRequestPartitionData = {
     partition: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDeleteShareGroupStateRequestPartitionData(w: Writer, v: number, x: DeleteShareGroupStateRequestPartitionData): void {
   w.writeInt32(x.partition);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DeleteShareGroupStateRequest {
@@ -115,13 +107,11 @@ function readDeleteShareGroupStateRequest(r: Reader, v: number): DeleteShareGrou
     groupId: r.readCompactString(),
     topics: readArray(r, true, (r: Reader) => readDeleteShareGroupStateRequestDeleteStateData(r, v), 'DeleteShareGroupStateRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -129,9 +119,7 @@ function readDeleteShareGroupStateRequest(r: Reader, v: number): DeleteShareGrou
 function writeDeleteShareGroupStateRequest(w: Writer, v: number, x: DeleteShareGroupStateRequest): void {
   w.writeCompactString(checkNotNull(x.groupId, 'DeleteShareGroupStateRequest.GroupId'));
   writeArray(w, true, false, x.topics, (w: Writer, e: DeleteShareGroupStateRequestDeleteStateData) => writeDeleteShareGroupStateRequestDeleteStateData(w, v, e), 'DeleteShareGroupStateRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DeleteShareGroupStateRequest at `version` (0). */
@@ -169,13 +157,11 @@ function readDeleteShareGroupStateResponseDeleteStateResult(r: Reader, v: number
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readDeleteShareGroupStateResponsePartitionResult(r, v), 'DeleteShareGroupStateResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -183,9 +169,7 @@ function readDeleteShareGroupStateResponseDeleteStateResult(r: Reader, v: number
 function writeDeleteShareGroupStateResponseDeleteStateResult(w: Writer, v: number, x: DeleteShareGroupStateResponseDeleteStateResult): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: DeleteShareGroupStateResponsePartitionResult) => writeDeleteShareGroupStateResponsePartitionResult(w, v, e), 'DeleteShareGroupStateResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DeleteShareGroupStateResponsePartitionResult {
@@ -216,13 +200,11 @@ function readDeleteShareGroupStateResponsePartitionResult(r: Reader, v: number):
     errorCode: r.readInt16(),
     errorMessage: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -231,9 +213,7 @@ function writeDeleteShareGroupStateResponsePartitionResult(w: Writer, v: number,
   w.writeInt32(x.partition);
   w.writeInt16(x.errorCode);
   w.writeCompactNullableString(x.errorMessage);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface DeleteShareGroupStateResponse {
@@ -256,22 +236,18 @@ function readDeleteShareGroupStateResponse(r: Reader, v: number): DeleteShareGro
   const x: DeleteShareGroupStateResponse = {
     results: readArray(r, true, (r: Reader) => readDeleteShareGroupStateResponseDeleteStateResult(r, v), 'DeleteShareGroupStateResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeDeleteShareGroupStateResponse(w: Writer, v: number, x: DeleteShareGroupStateResponse): void {
   writeArray(w, true, false, x.results, (w: Writer, e: DeleteShareGroupStateResponseDeleteStateResult) => writeDeleteShareGroupStateResponseDeleteStateResult(w, v, e), 'DeleteShareGroupStateResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DeleteShareGroupStateResponse at `version` (0). */

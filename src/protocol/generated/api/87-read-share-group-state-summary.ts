@@ -34,13 +34,11 @@ function readReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, v:
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readReadShareGroupStateSummaryRequestPartitionData(r, v), 'ReadShareGroupStateSummaryRequest.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, v:
 function writeReadShareGroupStateSummaryRequestReadStateSummaryData(w: Writer, v: number, x: ReadShareGroupStateSummaryRequestReadStateSummaryData): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ReadShareGroupStateSummaryRequestPartitionData) => writeReadShareGroupStateSummaryRequestPartitionData(w, v, e), 'ReadShareGroupStateSummaryRequest.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateSummaryRequestPartitionData {
@@ -77,13 +73,11 @@ function readReadShareGroupStateSummaryRequestPartitionData(r: Reader, v: number
     partition: r.readInt32(),
     leaderEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -91,9 +85,7 @@ function readReadShareGroupStateSummaryRequestPartitionData(r: Reader, v: number
 function writeReadShareGroupStateSummaryRequestPartitionData(w: Writer, v: number, x: ReadShareGroupStateSummaryRequestPartitionData): void {
   w.writeInt32(x.partition);
   w.writeInt32(x.leaderEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateSummaryRequest {
@@ -120,13 +112,11 @@ function readReadShareGroupStateSummaryRequest(r: Reader, v: number): ReadShareG
     groupId: r.readCompactString(),
     topics: readArray(r, true, (r: Reader) => readReadShareGroupStateSummaryRequestReadStateSummaryData(r, v), 'ReadShareGroupStateSummaryRequest.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -134,9 +124,7 @@ function readReadShareGroupStateSummaryRequest(r: Reader, v: number): ReadShareG
 function writeReadShareGroupStateSummaryRequest(w: Writer, v: number, x: ReadShareGroupStateSummaryRequest): void {
   w.writeCompactString(checkNotNull(x.groupId, 'ReadShareGroupStateSummaryRequest.GroupId'));
   writeArray(w, true, false, x.topics, (w: Writer, e: ReadShareGroupStateSummaryRequestReadStateSummaryData) => writeReadShareGroupStateSummaryRequestReadStateSummaryData(w, v, e), 'ReadShareGroupStateSummaryRequest.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ReadShareGroupStateSummaryRequest at `version` (0). */
@@ -174,13 +162,11 @@ function readReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reader,
     topicId: r.readUuid(),
     partitions: readArray(r, true, (r: Reader) => readReadShareGroupStateSummaryResponsePartitionResult(r, v), 'ReadShareGroupStateSummaryResponse.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -188,9 +174,7 @@ function readReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reader,
 function writeReadShareGroupStateSummaryResponseReadStateSummaryResult(w: Writer, v: number, x: ReadShareGroupStateSummaryResponseReadStateSummaryResult): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, (w: Writer, e: ReadShareGroupStateSummaryResponsePartitionResult) => writeReadShareGroupStateSummaryResponsePartitionResult(w, v, e), 'ReadShareGroupStateSummaryResponse.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateSummaryResponsePartitionResult {
@@ -229,13 +213,11 @@ function readReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: num
     stateEpoch: r.readInt32(),
     startOffset: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -246,9 +228,7 @@ function writeReadShareGroupStateSummaryResponsePartitionResult(w: Writer, v: nu
   w.writeCompactNullableString(x.errorMessage);
   w.writeInt32(x.stateEpoch);
   w.writeInt64(x.startOffset);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ReadShareGroupStateSummaryResponse {
@@ -271,22 +251,18 @@ function readReadShareGroupStateSummaryResponse(r: Reader, v: number): ReadShare
   const x: ReadShareGroupStateSummaryResponse = {
     results: readArray(r, true, (r: Reader) => readReadShareGroupStateSummaryResponseReadStateSummaryResult(r, v), 'ReadShareGroupStateSummaryResponse.Results'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeReadShareGroupStateSummaryResponse(w: Writer, v: number, x: ReadShareGroupStateSummaryResponse): void {
   writeArray(w, true, false, x.results, (w: Writer, e: ReadShareGroupStateSummaryResponseReadStateSummaryResult) => writeReadShareGroupStateSummaryResponseReadStateSummaryResult(w, v, e), 'ReadShareGroupStateSummaryResponse.Results');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ReadShareGroupStateSummaryResponse at `version` (0). */

@@ -35,13 +35,11 @@ function readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader,
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ConsumerGroupCurrentMemberAssignmentValue.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -49,9 +47,7 @@ function readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader,
 function writeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w: Writer, v: number, x: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ConsumerGroupCurrentMemberAssignmentValue.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupCurrentMemberAssignmentValue {
@@ -90,13 +86,11 @@ function readConsumerGroupCurrentMemberAssignmentValue(r: Reader, v: number): Co
     assignedPartitions: readArray(r, true, (r: Reader) => readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r, v), 'ConsumerGroupCurrentMemberAssignmentValue.AssignedPartitions'),
     partitionsPendingRevocation: readArray(r, true, (r: Reader) => readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r, v), 'ConsumerGroupCurrentMemberAssignmentValue.PartitionsPendingRevocation'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -107,9 +101,7 @@ function writeConsumerGroupCurrentMemberAssignmentValue(w: Writer, v: number, x:
   w.writeInt8(x.state);
   writeArray(w, true, false, x.assignedPartitions, (w: Writer, e: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions) => writeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w, v, e), 'ConsumerGroupCurrentMemberAssignmentValue.AssignedPartitions');
   writeArray(w, true, false, x.partitionsPendingRevocation, (w: Writer, e: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions) => writeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w, v, e), 'ConsumerGroupCurrentMemberAssignmentValue.PartitionsPendingRevocation');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupCurrentMemberAssignmentValue at `version` (0). */

@@ -39,13 +39,11 @@ function readConsumerGroupMemberMetadataValueClassicMemberMetadata(r: Reader, v:
     sessionTimeoutMs: r.readInt32(),
     supportedProtocols: readArray(r, true, (r: Reader) => readConsumerGroupMemberMetadataValueClassicProtocol(r, v), 'ConsumerGroupMemberMetadataValue.SupportedProtocols'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -53,9 +51,7 @@ function readConsumerGroupMemberMetadataValueClassicMemberMetadata(r: Reader, v:
 function writeConsumerGroupMemberMetadataValueClassicMemberMetadata(w: Writer, v: number, x: ConsumerGroupMemberMetadataValueClassicMemberMetadata): void {
   w.writeInt32(x.sessionTimeoutMs);
   writeArray(w, true, false, x.supportedProtocols, (w: Writer, e: ConsumerGroupMemberMetadataValueClassicProtocol) => writeConsumerGroupMemberMetadataValueClassicProtocol(w, v, e), 'ConsumerGroupMemberMetadataValue.SupportedProtocols');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupMemberMetadataValueClassicProtocol {
@@ -82,13 +78,11 @@ function readConsumerGroupMemberMetadataValueClassicProtocol(r: Reader, v: numbe
     name: r.readCompactString(),
     metadata: r.readCompactBytes(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -96,9 +90,7 @@ function readConsumerGroupMemberMetadataValueClassicProtocol(r: Reader, v: numbe
 function writeConsumerGroupMemberMetadataValueClassicProtocol(w: Writer, v: number, x: ConsumerGroupMemberMetadataValueClassicProtocol): void {
   w.writeCompactString(checkNotNull(x.name, 'ConsumerGroupMemberMetadataValue.Name'));
   w.writeCompactBytes(checkNotNull(x.metadata, 'ConsumerGroupMemberMetadataValue.Metadata'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupMemberMetadataValue {
@@ -153,23 +145,18 @@ function readConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerGro
     serverAssignor: r.readCompactNullableString(),
     classicMemberMetadata: null,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.classicMemberMetadata = (r.readInt8() < 0 ? null : readConsumerGroupMemberMetadataValueClassicMemberMetadata(r, v));
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.classicMemberMetadata = (r.readInt8() < 0 ? null : readConsumerGroupMemberMetadataValueClassicMemberMetadata(r, v));
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -183,11 +170,9 @@ function writeConsumerGroupMemberMetadataValue(w: Writer, v: number, x: Consumer
   w.writeCompactNullableString(x.subscribedTopicRegex);
   w.writeInt32(x.rebalanceTimeoutMs);
   w.writeCompactNullableString(x.serverAssignor);
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.classicMemberMetadata === null)) (tags ??= []).push([0, (w) => { if (x.classicMemberMetadata === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeConsumerGroupMemberMetadataValueClassicMemberMetadata(w, v, x.classicMemberMetadata); } }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.classicMemberMetadata === null)) (tags ??= []).push([0, (w) => { if (x.classicMemberMetadata === null) { w.writeInt8(-1); } else { w.writeInt8(1); writeConsumerGroupMemberMetadataValueClassicMemberMetadata(w, v, x.classicMemberMetadata); } }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupMemberMetadataValue at `version` (0). */

@@ -27,22 +27,18 @@ function readConsumerGroupMetadataValue(r: Reader, v: number): ConsumerGroupMeta
   const x: ConsumerGroupMetadataValue = {
     epoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeConsumerGroupMetadataValue(w: Writer, v: number, x: ConsumerGroupMetadataValue): void {
   w.writeInt32(x.epoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupMetadataValue at `version` (0). */

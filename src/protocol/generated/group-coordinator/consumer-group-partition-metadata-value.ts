@@ -44,13 +44,11 @@ function readConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, v: numb
     numPartitions: r.readInt32(),
     partitionMetadata: readArray(r, true, (r: Reader) => readConsumerGroupPartitionMetadataValuePartitionMetadata(r, v), 'ConsumerGroupPartitionMetadataValue.PartitionMetadata'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -60,9 +58,7 @@ function writeConsumerGroupPartitionMetadataValueTopicMetadata(w: Writer, v: num
   w.writeCompactString(checkNotNull(x.topicName, 'ConsumerGroupPartitionMetadataValue.TopicName'));
   w.writeInt32(x.numPartitions);
   writeArray(w, true, false, x.partitionMetadata, (w: Writer, e: ConsumerGroupPartitionMetadataValuePartitionMetadata) => writeConsumerGroupPartitionMetadataValuePartitionMetadata(w, v, e), 'ConsumerGroupPartitionMetadataValue.PartitionMetadata');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupPartitionMetadataValuePartitionMetadata {
@@ -89,13 +85,11 @@ function readConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: 
     partition: r.readInt32(),
     racks: readArray(r, true, readCompactStringElem, 'ConsumerGroupPartitionMetadataValue.Racks'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -103,9 +97,7 @@ function readConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: 
 function writeConsumerGroupPartitionMetadataValuePartitionMetadata(w: Writer, v: number, x: ConsumerGroupPartitionMetadataValuePartitionMetadata): void {
   w.writeInt32(x.partition);
   writeArray(w, true, false, x.racks, writeCompactStringElem, 'ConsumerGroupPartitionMetadataValue.Racks');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupPartitionMetadataValue {
@@ -128,22 +120,18 @@ function readConsumerGroupPartitionMetadataValue(r: Reader, v: number): Consumer
   const x: ConsumerGroupPartitionMetadataValue = {
     topics: readArray(r, true, (r: Reader) => readConsumerGroupPartitionMetadataValueTopicMetadata(r, v), 'ConsumerGroupPartitionMetadataValue.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeConsumerGroupPartitionMetadataValue(w: Writer, v: number, x: ConsumerGroupPartitionMetadataValue): void {
   writeArray(w, true, false, x.topics, (w: Writer, e: ConsumerGroupPartitionMetadataValueTopicMetadata) => writeConsumerGroupPartitionMetadataValueTopicMetadata(w, v, e), 'ConsumerGroupPartitionMetadataValue.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupPartitionMetadataValue at `version` (0). */

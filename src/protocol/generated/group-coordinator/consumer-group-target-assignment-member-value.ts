@@ -35,13 +35,11 @@ function readConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ConsumerGroupTargetAssignmentMemberValue.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -49,9 +47,7 @@ function readConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v
 function writeConsumerGroupTargetAssignmentMemberValueTopicPartition(w: Writer, v: number, x: ConsumerGroupTargetAssignmentMemberValueTopicPartition): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ConsumerGroupTargetAssignmentMemberValue.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ConsumerGroupTargetAssignmentMemberValue {
@@ -74,22 +70,18 @@ function readConsumerGroupTargetAssignmentMemberValue(r: Reader, v: number): Con
   const x: ConsumerGroupTargetAssignmentMemberValue = {
     topicPartitions: readArray(r, true, (r: Reader) => readConsumerGroupTargetAssignmentMemberValueTopicPartition(r, v), 'ConsumerGroupTargetAssignmentMemberValue.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeConsumerGroupTargetAssignmentMemberValue(w: Writer, v: number, x: ConsumerGroupTargetAssignmentMemberValue): void {
   writeArray(w, true, false, x.topicPartitions, (w: Writer, e: ConsumerGroupTargetAssignmentMemberValueTopicPartition) => writeConsumerGroupTargetAssignmentMemberValueTopicPartition(w, v, e), 'ConsumerGroupTargetAssignmentMemberValue.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupTargetAssignmentMemberValue at `version` (0). */

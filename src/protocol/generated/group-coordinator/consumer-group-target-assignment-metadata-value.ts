@@ -27,22 +27,18 @@ function readConsumerGroupTargetAssignmentMetadataValue(r: Reader, v: number): C
   const x: ConsumerGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeConsumerGroupTargetAssignmentMetadataValue(w: Writer, v: number, x: ConsumerGroupTargetAssignmentMetadataValue): void {
   w.writeInt32(x.assignmentEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConsumerGroupTargetAssignmentMetadataValue at `version` (0). */

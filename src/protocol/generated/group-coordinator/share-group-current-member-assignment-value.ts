@@ -35,13 +35,11 @@ function readShareGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v:
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ShareGroupCurrentMemberAssignmentValue.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -49,9 +47,7 @@ function readShareGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v:
 function writeShareGroupCurrentMemberAssignmentValueTopicPartitions(w: Writer, v: number, x: ShareGroupCurrentMemberAssignmentValueTopicPartitions): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ShareGroupCurrentMemberAssignmentValue.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupCurrentMemberAssignmentValue {
@@ -86,13 +82,11 @@ function readShareGroupCurrentMemberAssignmentValue(r: Reader, v: number): Share
     state: r.readInt8(),
     assignedPartitions: readArray(r, true, (r: Reader) => readShareGroupCurrentMemberAssignmentValueTopicPartitions(r, v), 'ShareGroupCurrentMemberAssignmentValue.AssignedPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -102,9 +96,7 @@ function writeShareGroupCurrentMemberAssignmentValue(w: Writer, v: number, x: Sh
   w.writeInt32(x.previousMemberEpoch);
   w.writeInt8(x.state);
   writeArray(w, true, false, x.assignedPartitions, (w: Writer, e: ShareGroupCurrentMemberAssignmentValueTopicPartitions) => writeShareGroupCurrentMemberAssignmentValueTopicPartitions(w, v, e), 'ShareGroupCurrentMemberAssignmentValue.AssignedPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupCurrentMemberAssignmentValue at `version` (0). */

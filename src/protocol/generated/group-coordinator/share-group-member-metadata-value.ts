@@ -44,13 +44,11 @@ function readShareGroupMemberMetadataValue(r: Reader, v: number): ShareGroupMemb
     clientHost: r.readCompactString(),
     subscribedTopicNames: readArray(r, true, readCompactStringElem, 'ShareGroupMemberMetadataValue.SubscribedTopicNames'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -60,9 +58,7 @@ function writeShareGroupMemberMetadataValue(w: Writer, v: number, x: ShareGroupM
   w.writeCompactString(checkNotNull(x.clientId, 'ShareGroupMemberMetadataValue.ClientId'));
   w.writeCompactString(checkNotNull(x.clientHost, 'ShareGroupMemberMetadataValue.ClientHost'));
   writeArray(w, true, false, x.subscribedTopicNames, writeCompactStringElem, 'ShareGroupMemberMetadataValue.SubscribedTopicNames');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupMemberMetadataValue at `version` (0). */

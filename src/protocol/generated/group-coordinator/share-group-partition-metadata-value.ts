@@ -44,13 +44,11 @@ function readShareGroupPartitionMetadataValueTopicMetadata(r: Reader, v: number)
     numPartitions: r.readInt32(),
     partitionMetadata: readArray(r, true, (r: Reader) => readShareGroupPartitionMetadataValuePartitionMetadata(r, v), 'ShareGroupPartitionMetadataValue.PartitionMetadata'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -60,9 +58,7 @@ function writeShareGroupPartitionMetadataValueTopicMetadata(w: Writer, v: number
   w.writeCompactString(checkNotNull(x.topicName, 'ShareGroupPartitionMetadataValue.TopicName'));
   w.writeInt32(x.numPartitions);
   writeArray(w, true, false, x.partitionMetadata, (w: Writer, e: ShareGroupPartitionMetadataValuePartitionMetadata) => writeShareGroupPartitionMetadataValuePartitionMetadata(w, v, e), 'ShareGroupPartitionMetadataValue.PartitionMetadata');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupPartitionMetadataValuePartitionMetadata {
@@ -89,13 +85,11 @@ function readShareGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: num
     partition: r.readInt32(),
     racks: readArray(r, true, readCompactStringElem, 'ShareGroupPartitionMetadataValue.Racks'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -103,9 +97,7 @@ function readShareGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: num
 function writeShareGroupPartitionMetadataValuePartitionMetadata(w: Writer, v: number, x: ShareGroupPartitionMetadataValuePartitionMetadata): void {
   w.writeInt32(x.partition);
   writeArray(w, true, false, x.racks, writeCompactStringElem, 'ShareGroupPartitionMetadataValue.Racks');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupPartitionMetadataValue {
@@ -128,22 +120,18 @@ function readShareGroupPartitionMetadataValue(r: Reader, v: number): ShareGroupP
   const x: ShareGroupPartitionMetadataValue = {
     topics: readArray(r, true, (r: Reader) => readShareGroupPartitionMetadataValueTopicMetadata(r, v), 'ShareGroupPartitionMetadataValue.Topics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeShareGroupPartitionMetadataValue(w: Writer, v: number, x: ShareGroupPartitionMetadataValue): void {
   writeArray(w, true, false, x.topics, (w: Writer, e: ShareGroupPartitionMetadataValueTopicMetadata) => writeShareGroupPartitionMetadataValueTopicMetadata(w, v, e), 'ShareGroupPartitionMetadataValue.Topics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupPartitionMetadataValue at `version` (0). */

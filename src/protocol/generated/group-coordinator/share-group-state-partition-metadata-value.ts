@@ -40,13 +40,11 @@ function readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r: Reader,
     topicName: r.readCompactString(),
     partitions: readArray(r, true, readInt32Elem, 'ShareGroupStatePartitionMetadataValue.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -55,9 +53,7 @@ function writeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(w: Writer
   w.writeUuid(x.topicId);
   w.writeCompactString(checkNotNull(x.topicName, 'ShareGroupStatePartitionMetadataValue.TopicName'));
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ShareGroupStatePartitionMetadataValue.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupStatePartitionMetadataValueTopicInfo {
@@ -84,13 +80,11 @@ function readShareGroupStatePartitionMetadataValueTopicInfo(r: Reader, v: number
     topicId: r.readUuid(),
     topicName: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -98,9 +92,7 @@ function readShareGroupStatePartitionMetadataValueTopicInfo(r: Reader, v: number
 function writeShareGroupStatePartitionMetadataValueTopicInfo(w: Writer, v: number, x: ShareGroupStatePartitionMetadataValueTopicInfo): void {
   w.writeUuid(x.topicId);
   w.writeCompactString(checkNotNull(x.topicName, 'ShareGroupStatePartitionMetadataValue.TopicName'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupStatePartitionMetadataValue {
@@ -127,13 +119,11 @@ function readShareGroupStatePartitionMetadataValue(r: Reader, v: number): ShareG
     initializedTopics: readArray(r, true, (r: Reader) => readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r, v), 'ShareGroupStatePartitionMetadataValue.InitializedTopics'),
     deletingTopics: readArray(r, true, (r: Reader) => readShareGroupStatePartitionMetadataValueTopicInfo(r, v), 'ShareGroupStatePartitionMetadataValue.DeletingTopics'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -141,9 +131,7 @@ function readShareGroupStatePartitionMetadataValue(r: Reader, v: number): ShareG
 function writeShareGroupStatePartitionMetadataValue(w: Writer, v: number, x: ShareGroupStatePartitionMetadataValue): void {
   writeArray(w, true, false, x.initializedTopics, (w: Writer, e: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo) => writeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(w, v, e), 'ShareGroupStatePartitionMetadataValue.InitializedTopics');
   writeArray(w, true, false, x.deletingTopics, (w: Writer, e: ShareGroupStatePartitionMetadataValueTopicInfo) => writeShareGroupStatePartitionMetadataValueTopicInfo(w, v, e), 'ShareGroupStatePartitionMetadataValue.DeletingTopics');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupStatePartitionMetadataValue at `version` (0). */

@@ -35,13 +35,11 @@ function readShareGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: n
     topicId: r.readUuid(),
     partitions: readArray(r, true, readInt32Elem, 'ShareGroupTargetAssignmentMemberValue.Partitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -49,9 +47,7 @@ function readShareGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: n
 function writeShareGroupTargetAssignmentMemberValueTopicPartition(w: Writer, v: number, x: ShareGroupTargetAssignmentMemberValueTopicPartition): void {
   w.writeUuid(x.topicId);
   writeArray(w, true, false, x.partitions, writeInt32Elem, 'ShareGroupTargetAssignmentMemberValue.Partitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ShareGroupTargetAssignmentMemberValue {
@@ -74,22 +70,18 @@ function readShareGroupTargetAssignmentMemberValue(r: Reader, v: number): ShareG
   const x: ShareGroupTargetAssignmentMemberValue = {
     topicPartitions: readArray(r, true, (r: Reader) => readShareGroupTargetAssignmentMemberValueTopicPartition(r, v), 'ShareGroupTargetAssignmentMemberValue.TopicPartitions'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeShareGroupTargetAssignmentMemberValue(w: Writer, v: number, x: ShareGroupTargetAssignmentMemberValue): void {
   writeArray(w, true, false, x.topicPartitions, (w: Writer, e: ShareGroupTargetAssignmentMemberValueTopicPartition) => writeShareGroupTargetAssignmentMemberValueTopicPartition(w, v, e), 'ShareGroupTargetAssignmentMemberValue.TopicPartitions');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupTargetAssignmentMemberValue at `version` (0). */

@@ -27,22 +27,18 @@ function readShareGroupTargetAssignmentMetadataValue(r: Reader, v: number): Shar
   const x: ShareGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeShareGroupTargetAssignmentMetadataValue(w: Writer, v: number, x: ShareGroupTargetAssignmentMetadataValue): void {
   w.writeInt32(x.assignmentEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ShareGroupTargetAssignmentMetadataValue at `version` (0). */

@@ -30,33 +30,26 @@ function readAbortTransactionRecord(r: Reader, v: number): AbortTransactionRecor
   const x: AbortTransactionRecord = {
     reason: null,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.reason = r.readCompactNullableString();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.reason = r.readCompactNullableString();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeAbortTransactionRecord(w: Writer, v: number, x: AbortTransactionRecord): void {
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.reason === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.reason); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.reason === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.reason); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes AbortTransactionRecord at `version` (0). */

@@ -56,13 +56,11 @@ function readAccessControlEntryRecord(r: Reader, v: number): AccessControlEntryR
     operation: r.readInt8(),
     permissionType: r.readInt8(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -76,9 +74,7 @@ function writeAccessControlEntryRecord(w: Writer, v: number, x: AccessControlEnt
   w.writeCompactString(checkNotNull(x.host, 'AccessControlEntryRecord.Host'));
   w.writeInt8(x.operation);
   w.writeInt8(x.permissionType);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes AccessControlEntryRecord at `version` (0). */

@@ -30,33 +30,26 @@ function readBeginTransactionRecord(r: Reader, v: number): BeginTransactionRecor
   const x: BeginTransactionRecord = {
     name: null,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.name = r.readCompactNullableString();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.name = r.readCompactNullableString();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeBeginTransactionRecord(w: Writer, v: number, x: BeginTransactionRecord): void {
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.name === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.name); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.name === null)) (tags ??= []).push([0, (w) => { w.writeCompactNullableString(x.name); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes BeginTransactionRecord at `version` (0). */

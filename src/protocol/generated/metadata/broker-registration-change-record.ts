@@ -51,37 +51,32 @@ function readBrokerRegistrationChangeRecord(r: Reader, v: number): BrokerRegistr
     inControlledShutdown: 0,
     logDirs: [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.fenced = r.readInt8();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 1:
-          if (v >= 1) {
-            x.inControlledShutdown = r.readInt8();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 2:
-          if (v >= 2) {
-            x.logDirs = readArray(r, true, readUuidElem, 'BrokerRegistrationChangeRecord.LogDirs');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.fenced = r.readInt8();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 1:
+        if (v >= 1) {
+          x.inControlledShutdown = r.readInt8();
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
+      case 2:
+        if (v >= 2) {
+          x.logDirs = readArray(r, true, readUuidElem, 'BrokerRegistrationChangeRecord.LogDirs');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -91,13 +86,11 @@ function writeBrokerRegistrationChangeRecord(w: Writer, v: number, x: BrokerRegi
   w.writeInt64(x.brokerEpoch);
   if (!(v >= 1)) { if (!(x.inControlledShutdown === 0)) throw absentFieldError('BrokerRegistrationChangeRecord.InControlledShutdown', v); }
   if (!(v >= 2)) { if (!((x.logDirs !== null && x.logDirs.length === 0))) throw absentFieldError('BrokerRegistrationChangeRecord.LogDirs', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.fenced === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.fenced); }]);
-    if (v >= 1 && !(x.inControlledShutdown === 0)) (tags ??= []).push([1, (w) => { w.writeInt8(x.inControlledShutdown); }]);
-    if (v >= 2 && !((x.logDirs !== null && x.logDirs.length === 0))) (tags ??= []).push([2, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'BrokerRegistrationChangeRecord.LogDirs'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.fenced === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.fenced); }]);
+  if (v >= 1 && !(x.inControlledShutdown === 0)) (tags ??= []).push([1, (w) => { w.writeInt8(x.inControlledShutdown); }]);
+  if (v >= 2 && !((x.logDirs !== null && x.logDirs.length === 0))) (tags ??= []).push([2, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'BrokerRegistrationChangeRecord.LogDirs'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes BrokerRegistrationChangeRecord at `version` (0-2). */

@@ -34,13 +34,11 @@ function readClientQuotaRecordEntityData(r: Reader, v: number): ClientQuotaRecor
     entityType: r.readCompactString(),
     entityName: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -48,9 +46,7 @@ function readClientQuotaRecordEntityData(r: Reader, v: number): ClientQuotaRecor
 function writeClientQuotaRecordEntityData(w: Writer, v: number, x: ClientQuotaRecordEntityData): void {
   w.writeCompactString(checkNotNull(x.entityType, 'ClientQuotaRecord.EntityType'));
   w.writeCompactNullableString(x.entityName);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface ClientQuotaRecord {
@@ -85,13 +81,11 @@ function readClientQuotaRecord(r: Reader, v: number): ClientQuotaRecord {
     value: r.readFloat64(),
     remove: r.readBool(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -101,9 +95,7 @@ function writeClientQuotaRecord(w: Writer, v: number, x: ClientQuotaRecord): voi
   w.writeCompactString(checkNotNull(x.key, 'ClientQuotaRecord.Key'));
   w.writeFloat64(x.value);
   w.writeBool(x.remove);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ClientQuotaRecord at `version` (0). */

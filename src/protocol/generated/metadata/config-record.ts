@@ -40,13 +40,11 @@ function readConfigRecord(r: Reader, v: number): ConfigRecord {
     name: r.readCompactString(),
     value: r.readCompactNullableString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -56,9 +54,7 @@ function writeConfigRecord(w: Writer, v: number, x: ConfigRecord): void {
   w.writeCompactString(checkNotNull(x.resourceName, 'ConfigRecord.ResourceName'));
   w.writeCompactString(checkNotNull(x.name, 'ConfigRecord.Name'));
   w.writeCompactNullableString(x.value);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ConfigRecord at `version` (0). */

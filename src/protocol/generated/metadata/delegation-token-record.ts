@@ -56,13 +56,11 @@ function readDelegationTokenRecord(r: Reader, v: number): DelegationTokenRecord 
     expirationTimestamp: r.readInt64(),
     tokenId: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -75,9 +73,7 @@ function writeDelegationTokenRecord(w: Writer, v: number, x: DelegationTokenReco
   w.writeInt64(x.maxTimestamp);
   w.writeInt64(x.expirationTimestamp);
   w.writeCompactString(checkNotNull(x.tokenId, 'DelegationTokenRecord.TokenId'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes DelegationTokenRecord at `version` (0). */

@@ -23,21 +23,17 @@ function isDefaultEndTransactionRecord(x: EndTransactionRecord): boolean {
 function readEndTransactionRecord(r: Reader, v: number): EndTransactionRecord {
   const x: EndTransactionRecord = {
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeEndTransactionRecord(w: Writer, v: number, x: EndTransactionRecord): void {
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes EndTransactionRecord at `version` (0). */

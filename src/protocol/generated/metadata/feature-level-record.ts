@@ -32,13 +32,11 @@ function readFeatureLevelRecord(r: Reader, v: number): FeatureLevelRecord {
     name: r.readCompactString(),
     featureLevel: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -46,9 +44,7 @@ function readFeatureLevelRecord(r: Reader, v: number): FeatureLevelRecord {
 function writeFeatureLevelRecord(w: Writer, v: number, x: FeatureLevelRecord): void {
   w.writeCompactString(checkNotNull(x.name, 'FeatureLevelRecord.Name'));
   w.writeInt16(x.featureLevel);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes FeatureLevelRecord at `version` (0). */

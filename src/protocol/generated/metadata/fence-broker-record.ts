@@ -31,13 +31,11 @@ function readFenceBrokerRecord(r: Reader, v: number): FenceBrokerRecord {
     id: r.readInt32(),
     epoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -45,9 +43,7 @@ function readFenceBrokerRecord(r: Reader, v: number): FenceBrokerRecord {
 function writeFenceBrokerRecord(w: Writer, v: number, x: FenceBrokerRecord): void {
   w.writeInt32(x.id);
   w.writeInt64(x.epoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes FenceBrokerRecord at `version` (0). */

@@ -77,79 +77,59 @@ function readPartitionChangeRecord(r: Reader, v: number): PartitionChangeRecord 
     eligibleLeaderReplicas: null,
     lastKnownElr: null,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.isr = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.Isr');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 1:
-          if (true) {
-            x.leader = r.readInt32();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 2:
-          if (true) {
-            x.replicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.Replicas');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 3:
-          if (true) {
-            x.removingReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.RemovingReplicas');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 4:
-          if (true) {
-            x.addingReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.AddingReplicas');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 5:
-          if (true) {
-            x.leaderRecoveryState = r.readInt8();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 8:
-          if (v >= 1) {
-            x.directories = readNullableArray(r, true, true, readUuidElem, 'PartitionChangeRecord.Directories');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 6:
-          if (v >= 2) {
-            x.eligibleLeaderReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.EligibleLeaderReplicas');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 7:
-          if (v >= 2) {
-            x.lastKnownElr = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.LastKnownElr');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.isr = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.Isr');
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 1:
+        x.leader = r.readInt32();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 2:
+        x.replicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.Replicas');
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 3:
+        x.removingReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.RemovingReplicas');
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 4:
+        x.addingReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.AddingReplicas');
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 5:
+        x.leaderRecoveryState = r.readInt8();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 8:
+        if (v >= 1) {
+          x.directories = readNullableArray(r, true, true, readUuidElem, 'PartitionChangeRecord.Directories');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
+      case 6:
+        if (v >= 2) {
+          x.eligibleLeaderReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.EligibleLeaderReplicas');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
+      case 7:
+        if (v >= 2) {
+          x.lastKnownElr = readNullableArray(r, true, true, readInt32Elem, 'PartitionChangeRecord.LastKnownElr');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -160,19 +140,17 @@ function writePartitionChangeRecord(w: Writer, v: number, x: PartitionChangeReco
   if (!(v >= 1)) { if (!(x.directories === null)) throw absentFieldError('PartitionChangeRecord.Directories', v); }
   if (!(v >= 2)) { if (!(x.eligibleLeaderReplicas === null)) throw absentFieldError('PartitionChangeRecord.EligibleLeaderReplicas', v); }
   if (!(v >= 2)) { if (!(x.lastKnownElr === null)) throw absentFieldError('PartitionChangeRecord.LastKnownElr', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.isr === null)) (tags ??= []).push([0, (w) => { writeArray(w, true, true, x.isr, writeInt32Elem, 'PartitionChangeRecord.Isr'); }]);
-    if (true && !(x.leader === -2)) (tags ??= []).push([1, (w) => { w.writeInt32(x.leader); }]);
-    if (true && !(x.replicas === null)) (tags ??= []).push([2, (w) => { writeArray(w, true, true, x.replicas, writeInt32Elem, 'PartitionChangeRecord.Replicas'); }]);
-    if (true && !(x.removingReplicas === null)) (tags ??= []).push([3, (w) => { writeArray(w, true, true, x.removingReplicas, writeInt32Elem, 'PartitionChangeRecord.RemovingReplicas'); }]);
-    if (true && !(x.addingReplicas === null)) (tags ??= []).push([4, (w) => { writeArray(w, true, true, x.addingReplicas, writeInt32Elem, 'PartitionChangeRecord.AddingReplicas'); }]);
-    if (true && !(x.leaderRecoveryState === -1)) (tags ??= []).push([5, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
-    if (v >= 1 && !(x.directories === null)) (tags ??= []).push([8, (w) => { writeArray(w, true, true, x.directories, writeUuidElem, 'PartitionChangeRecord.Directories'); }]);
-    if (v >= 2 && !(x.eligibleLeaderReplicas === null)) (tags ??= []).push([6, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionChangeRecord.EligibleLeaderReplicas'); }]);
-    if (v >= 2 && !(x.lastKnownElr === null)) (tags ??= []).push([7, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionChangeRecord.LastKnownElr'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.isr === null)) (tags ??= []).push([0, (w) => { writeArray(w, true, true, x.isr, writeInt32Elem, 'PartitionChangeRecord.Isr'); }]);
+  if (true && !(x.leader === -2)) (tags ??= []).push([1, (w) => { w.writeInt32(x.leader); }]);
+  if (true && !(x.replicas === null)) (tags ??= []).push([2, (w) => { writeArray(w, true, true, x.replicas, writeInt32Elem, 'PartitionChangeRecord.Replicas'); }]);
+  if (true && !(x.removingReplicas === null)) (tags ??= []).push([3, (w) => { writeArray(w, true, true, x.removingReplicas, writeInt32Elem, 'PartitionChangeRecord.RemovingReplicas'); }]);
+  if (true && !(x.addingReplicas === null)) (tags ??= []).push([4, (w) => { writeArray(w, true, true, x.addingReplicas, writeInt32Elem, 'PartitionChangeRecord.AddingReplicas'); }]);
+  if (true && !(x.leaderRecoveryState === -1)) (tags ??= []).push([5, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
+  if (v >= 1 && !(x.directories === null)) (tags ??= []).push([8, (w) => { writeArray(w, true, true, x.directories, writeUuidElem, 'PartitionChangeRecord.Directories'); }]);
+  if (v >= 2 && !(x.eligibleLeaderReplicas === null)) (tags ??= []).push([6, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionChangeRecord.EligibleLeaderReplicas'); }]);
+  if (v >= 2 && !(x.lastKnownElr === null)) (tags ??= []).push([7, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionChangeRecord.LastKnownElr'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes PartitionChangeRecord at `version` (0-2). */

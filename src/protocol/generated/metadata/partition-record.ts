@@ -86,37 +86,32 @@ function readPartitionRecord(r: Reader, v: number): PartitionRecord {
     eligibleLeaderReplicas: null,
     lastKnownElr: null,
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (true) {
-            x.leaderRecoveryState = r.readInt8();
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 1:
-          if (v >= 2) {
-            x.eligibleLeaderReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionRecord.EligibleLeaderReplicas');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-        case 2:
-          if (v >= 2) {
-            x.lastKnownElr = readNullableArray(r, true, true, readInt32Elem, 'PartitionRecord.LastKnownElr');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        x.leaderRecoveryState = r.readInt8();
+        checkTaggedFieldConsumed(r, end, tag);
+        continue;
+      case 1:
+        if (v >= 2) {
+          x.eligibleLeaderReplicas = readNullableArray(r, true, true, readInt32Elem, 'PartitionRecord.EligibleLeaderReplicas');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
+      case 2:
+        if (v >= 2) {
+          x.lastKnownElr = readNullableArray(r, true, true, readInt32Elem, 'PartitionRecord.LastKnownElr');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -135,13 +130,11 @@ function writePartitionRecord(w: Writer, v: number, x: PartitionRecord): void {
   else { if (!((x.directories !== null && x.directories.length === 0))) throw absentFieldError('PartitionRecord.Directories', v); }
   if (!(v >= 2)) { if (!(x.eligibleLeaderReplicas === null)) throw absentFieldError('PartitionRecord.EligibleLeaderReplicas', v); }
   if (!(v >= 2)) { if (!(x.lastKnownElr === null)) throw absentFieldError('PartitionRecord.LastKnownElr', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (true && !(x.leaderRecoveryState === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
-    if (v >= 2 && !(x.eligibleLeaderReplicas === null)) (tags ??= []).push([1, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionRecord.EligibleLeaderReplicas'); }]);
-    if (v >= 2 && !(x.lastKnownElr === null)) (tags ??= []).push([2, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionRecord.LastKnownElr'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (true && !(x.leaderRecoveryState === 0)) (tags ??= []).push([0, (w) => { w.writeInt8(x.leaderRecoveryState); }]);
+  if (v >= 2 && !(x.eligibleLeaderReplicas === null)) (tags ??= []).push([1, (w) => { writeArray(w, true, true, x.eligibleLeaderReplicas, writeInt32Elem, 'PartitionRecord.EligibleLeaderReplicas'); }]);
+  if (v >= 2 && !(x.lastKnownElr === null)) (tags ??= []).push([2, (w) => { writeArray(w, true, true, x.lastKnownElr, writeInt32Elem, 'PartitionRecord.LastKnownElr'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes PartitionRecord at `version` (0-2). */

@@ -35,13 +35,11 @@ function readProducerIdsRecord(r: Reader, v: number): ProducerIdsRecord {
     brokerEpoch: r.readInt64(),
     nextProducerId: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -50,9 +48,7 @@ function writeProducerIdsRecord(w: Writer, v: number, x: ProducerIdsRecord): voi
   w.writeInt32(x.brokerId);
   w.writeInt64(x.brokerEpoch);
   w.writeInt64(x.nextProducerId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ProducerIdsRecord at `version` (0). */

@@ -48,13 +48,11 @@ function readRegisterBrokerRecordBrokerEndpoint(r: Reader, v: number): RegisterB
     port: r.readUInt16(),
     securityProtocol: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -64,9 +62,7 @@ function writeRegisterBrokerRecordBrokerEndpoint(w: Writer, v: number, x: Regist
   w.writeCompactString(checkNotNull(x.host, 'RegisterBrokerRecord.Host'));
   w.writeUInt16(x.port);
   w.writeInt16(x.securityProtocol);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface RegisterBrokerRecordBrokerFeature {
@@ -97,13 +93,11 @@ function readRegisterBrokerRecordBrokerFeature(r: Reader, v: number): RegisterBr
     minSupportedVersion: r.readInt16(),
     maxSupportedVersion: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -112,9 +106,7 @@ function writeRegisterBrokerRecordBrokerFeature(w: Writer, v: number, x: Registe
   w.writeCompactString(checkNotNull(x.name, 'RegisterBrokerRecord.Name'));
   w.writeInt16(x.minSupportedVersion);
   w.writeInt16(x.maxSupportedVersion);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface RegisterBrokerRecord {
@@ -173,23 +165,21 @@ function readRegisterBrokerRecord(r: Reader, v: number): RegisterBrokerRecord {
     inControlledShutdown: v >= 1 ? r.readBool() : false,
     logDirs: [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      const end = taggedFieldEnd(r, size);
-      switch (tag) {
-        case 0:
-          if (v >= 3) {
-            x.logDirs = readArray(r, true, readUuidElem, 'RegisterBrokerRecord.LogDirs');
-            checkTaggedFieldConsumed(r, end, tag);
-            continue;
-          }
-          break;
-      }
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    const end = taggedFieldEnd(r, size);
+    switch (tag) {
+      case 0:
+        if (v >= 3) {
+          x.logDirs = readArray(r, true, readUuidElem, 'RegisterBrokerRecord.LogDirs');
+          checkTaggedFieldConsumed(r, end, tag);
+          continue;
+        }
+        break;
     }
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -207,11 +197,9 @@ function writeRegisterBrokerRecord(w: Writer, v: number, x: RegisterBrokerRecord
   if (v >= 1) { w.writeBool(x.inControlledShutdown); }
   else { if (!(x.inControlledShutdown === false)) throw absentFieldError('RegisterBrokerRecord.InControlledShutdown', v); }
   if (!(v >= 3)) { if (!((x.logDirs !== null && x.logDirs.length === 0))) throw absentFieldError('RegisterBrokerRecord.LogDirs', v); }
-  if (true) {
-    let tags: TagEntry[] | null = null;
-    if (v >= 3 && !((x.logDirs !== null && x.logDirs.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'RegisterBrokerRecord.LogDirs'); }]);
-    writeTaggedFields(w, tags, x._unknownTaggedFields);
-  }
+  let tags: TagEntry[] | null = null;
+  if (v >= 3 && !((x.logDirs !== null && x.logDirs.length === 0))) (tags ??= []).push([0, (w) => { writeArray(w, true, false, x.logDirs, writeUuidElem, 'RegisterBrokerRecord.LogDirs'); }]);
+  writeTaggedFields(w, tags, x._unknownTaggedFields);
 }
 
 /** Decodes RegisterBrokerRecord at `version` (0-3). */

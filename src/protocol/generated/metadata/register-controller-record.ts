@@ -42,13 +42,11 @@ function readRegisterControllerRecordControllerEndpoint(r: Reader, v: number): R
     port: r.readUInt16(),
     securityProtocol: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -58,9 +56,7 @@ function writeRegisterControllerRecordControllerEndpoint(w: Writer, v: number, x
   w.writeCompactString(checkNotNull(x.host, 'RegisterControllerRecord.Host'));
   w.writeUInt16(x.port);
   w.writeInt16(x.securityProtocol);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface RegisterControllerRecordControllerFeature {
@@ -91,13 +87,11 @@ function readRegisterControllerRecordControllerFeature(r: Reader, v: number): Re
     minSupportedVersion: r.readInt16(),
     maxSupportedVersion: r.readInt16(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -106,9 +100,7 @@ function writeRegisterControllerRecordControllerFeature(w: Writer, v: number, x:
   w.writeCompactString(checkNotNull(x.name, 'RegisterControllerRecord.Name'));
   w.writeInt16(x.minSupportedVersion);
   w.writeInt16(x.maxSupportedVersion);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface RegisterControllerRecord {
@@ -147,13 +139,11 @@ function readRegisterControllerRecord(r: Reader, v: number): RegisterControllerR
     endPoints: readArray(r, true, (r: Reader) => readRegisterControllerRecordControllerEndpoint(r, v), 'RegisterControllerRecord.EndPoints'),
     features: readArray(r, true, (r: Reader) => readRegisterControllerRecordControllerFeature(r, v), 'RegisterControllerRecord.Features'),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -164,9 +154,7 @@ function writeRegisterControllerRecord(w: Writer, v: number, x: RegisterControll
   w.writeBool(x.zkMigrationReady);
   writeArray(w, true, false, x.endPoints, (w: Writer, e: RegisterControllerRecordControllerEndpoint) => writeRegisterControllerRecordControllerEndpoint(w, v, e), 'RegisterControllerRecord.EndPoints');
   writeArray(w, true, false, x.features, (w: Writer, e: RegisterControllerRecordControllerFeature) => writeRegisterControllerRecordControllerFeature(w, v, e), 'RegisterControllerRecord.Features');
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes RegisterControllerRecord at `version` (0). */

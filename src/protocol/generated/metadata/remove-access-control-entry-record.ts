@@ -27,22 +27,18 @@ function readRemoveAccessControlEntryRecord(r: Reader, v: number): RemoveAccessC
   const x: RemoveAccessControlEntryRecord = {
     id: r.readUuid(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeRemoveAccessControlEntryRecord(w: Writer, v: number, x: RemoveAccessControlEntryRecord): void {
   w.writeUuid(x.id);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes RemoveAccessControlEntryRecord at `version` (0). */

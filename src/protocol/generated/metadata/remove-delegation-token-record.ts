@@ -28,22 +28,18 @@ function readRemoveDelegationTokenRecord(r: Reader, v: number): RemoveDelegation
   const x: RemoveDelegationTokenRecord = {
     tokenId: r.readCompactString(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeRemoveDelegationTokenRecord(w: Writer, v: number, x: RemoveDelegationTokenRecord): void {
   w.writeCompactString(checkNotNull(x.tokenId, 'RemoveDelegationTokenRecord.TokenId'));
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes RemoveDelegationTokenRecord at `version` (0). */

@@ -32,13 +32,11 @@ function readRemoveUserScramCredentialRecord(r: Reader, v: number): RemoveUserSc
     name: r.readCompactString(),
     mechanism: r.readInt8(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -46,9 +44,7 @@ function readRemoveUserScramCredentialRecord(r: Reader, v: number): RemoveUserSc
 function writeRemoveUserScramCredentialRecord(w: Writer, v: number, x: RemoveUserScramCredentialRecord): void {
   w.writeCompactString(checkNotNull(x.name, 'RemoveUserScramCredentialRecord.Name'));
   w.writeInt8(x.mechanism);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes RemoveUserScramCredentialRecord at `version` (0). */

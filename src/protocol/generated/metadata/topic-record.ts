@@ -32,13 +32,11 @@ function readTopicRecord(r: Reader, v: number): TopicRecord {
     name: r.readCompactString(),
     topicId: r.readUuid(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -46,9 +44,7 @@ function readTopicRecord(r: Reader, v: number): TopicRecord {
 function writeTopicRecord(w: Writer, v: number, x: TopicRecord): void {
   w.writeCompactString(checkNotNull(x.name, 'TopicRecord.Name'));
   w.writeUuid(x.topicId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes TopicRecord at `version` (0). */

@@ -31,13 +31,11 @@ function readUnfenceBrokerRecord(r: Reader, v: number): UnfenceBrokerRecord {
     id: r.readInt32(),
     epoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -45,9 +43,7 @@ function readUnfenceBrokerRecord(r: Reader, v: number): UnfenceBrokerRecord {
 function writeUnfenceBrokerRecord(w: Writer, v: number, x: UnfenceBrokerRecord): void {
   w.writeInt32(x.id);
   w.writeInt64(x.epoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UnfenceBrokerRecord at `version` (0). */

@@ -31,13 +31,11 @@ function readUnregisterBrokerRecord(r: Reader, v: number): UnregisterBrokerRecor
     brokerId: r.readInt32(),
     brokerEpoch: r.readInt64(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -45,9 +43,7 @@ function readUnregisterBrokerRecord(r: Reader, v: number): UnregisterBrokerRecor
 function writeUnregisterBrokerRecord(w: Writer, v: number, x: UnregisterBrokerRecord): void {
   w.writeInt32(x.brokerId);
   w.writeInt64(x.brokerEpoch);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UnregisterBrokerRecord at `version` (0). */

@@ -48,13 +48,11 @@ function readUserScramCredentialRecord(r: Reader, v: number): UserScramCredentia
     serverKey: r.readCompactBytes(),
     iterations: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -66,9 +64,7 @@ function writeUserScramCredentialRecord(w: Writer, v: number, x: UserScramCreden
   w.writeCompactBytes(checkNotNull(x.storedKey, 'UserScramCredentialRecord.StoredKey'));
   w.writeCompactBytes(checkNotNull(x.serverKey, 'UserScramCredentialRecord.ServerKey'));
   w.writeInt32(x.iterations);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes UserScramCredentialRecord at `version` (0). */

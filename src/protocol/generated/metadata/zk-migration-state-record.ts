@@ -27,22 +27,18 @@ function readZkMigrationStateRecord(r: Reader, v: number): ZkMigrationStateRecor
   const x: ZkMigrationStateRecord = {
     zkMigrationState: r.readInt8(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeZkMigrationStateRecord(w: Writer, v: number, x: ZkMigrationStateRecord): void {
   w.writeInt8(x.zkMigrationState);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes ZkMigrationStateRecord at `version` (0). */

@@ -31,22 +31,18 @@ function readQuorumStateDataVoter(r: Reader, v: number): QuorumStateDataVoter {
   const x: QuorumStateDataVoter = {
     voterId: r.readInt32(),
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
 
 function writeQuorumStateDataVoter(w: Writer, v: number, x: QuorumStateDataVoter): void {
   w.writeInt32(x.voterId);
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 export interface QuorumStateData {
@@ -93,13 +89,11 @@ function readQuorumStateData(r: Reader, v: number): QuorumStateData {
     appliedOffset: v <= 0 ? r.readInt64() : 0n,
     currentVoters: v <= 0 ? readNullableArray(r, true, true, (r: Reader) => readQuorumStateDataVoter(r, v), 'QuorumStateData.CurrentVoters') : [],
   };
-  if (true) {
-    const n = r.readUnsignedVarint();
-    for (let i = 0; i < n; i++) {
-      const tag = r.readUnsignedVarint();
-      const size = r.readUnsignedVarint();
-      (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
-    }
+  const n = r.readUnsignedVarint();
+  for (let i = 0; i < n; i++) {
+    const tag = r.readUnsignedVarint();
+    const size = r.readUnsignedVarint();
+    (x._unknownTaggedFields ??= []).push({ tag, data: r.readSlice(size) });
   }
   return x;
 }
@@ -116,9 +110,7 @@ function writeQuorumStateData(w: Writer, v: number, x: QuorumStateData): void {
   else { if (!(x.appliedOffset === 0n)) throw absentFieldError('QuorumStateData.AppliedOffset', v); }
   if (v <= 0) { writeArray(w, true, true, x.currentVoters, (w: Writer, e: QuorumStateDataVoter) => writeQuorumStateDataVoter(w, v, e), 'QuorumStateData.CurrentVoters'); }
   else { if (!((x.currentVoters !== null && x.currentVoters.length === 0))) throw absentFieldError('QuorumStateData.CurrentVoters', v); }
-  if (true) {
-    writeTaggedFields(w, null, x._unknownTaggedFields);
-  }
+  writeTaggedFields(w, null, x._unknownTaggedFields);
 }
 
 /** Decodes QuorumStateData at `version` (0-1). */
