@@ -557,7 +557,7 @@ async function clientsSection(): Promise<void> {
     }
     table({
       title: 'Real clients: node-rdkafka 3.6 (librdkafka 2.12) and kafkajs 2.2, each in its own process; topic with 4 partitions',
-      note: `produce: ${P.clientSeconds} s of records after a warm-up (rdkafka: linger.ms=5, batch.size=1 MB; kafkajs: 4 send() of 1000 records in flight); consume: everything produced by the acks=1 run (rdkafka: assign() without a group; kafkajs: its Cluster/Broker.fetch, its consumer needs a group coordinator, which the broker does not have yet). MB/s counts record values. CPU% of one core; client CPU counts all of its threads; (w N) = % of the window the broker's event loop waited for a CPU. Target: client saturates its core, broker < 70%.`,
+      note: `produce: ${P.clientSeconds} s of records after a warm-up (rdkafka: linger.ms=5, batch.size=1 MB; kafkajs: 4 send() of 1000 records in flight); consume: everything produced by the acks=1 run, for at most ${Math.max(20, P.clientSeconds * 4)} s (rdkafka: assign() without a group; kafkajs: its Cluster/Broker.fetch, its consumer needs a group coordinator, which the broker does not have yet). MB/s counts record values. CPU% of one core; client CPU counts all of its threads; (w N) = % of the window the broker's event loop waited for a CPU. Target: client saturates its core, broker < 70%.`,
       columns: ['client', 'record', 'acks', 'compression', 'phase', 'records/s', 'MB/s', 'client CPU%', 'broker CPU%', 'errors'],
       rows,
     });
@@ -589,29 +589,30 @@ async function latencySection(): Promise<void> {
   const rows: (string | number)[][] = [];
   const raw: Record<string, unknown>[] = [];
   const max80 = Math.round((0.8 * brokerMaxRecordsPerSec1KiB) / 1000) * 1000;
-  const points: { rate: number; acks: number; label: string }[] = [
-    { rate: 10_000, acks: 1, label: '10k records/s' },
-    { rate: 10_000, acks: -1, label: '10k records/s' },
-    { rate: max80, acks: 1, label: `80% of max (${max80} records/s)` },
+  const points: { rate: number; acks: number; label: string; key: string; segmentBytes: number | null }[] = [
+    { rate: 10_000, acks: 1, label: '10k records/s', key: '10k', segmentBytes: 16 * MIB },
+    { rate: 10_000, acks: -1, label: '10k records/s', key: '10k', segmentBytes: 16 * MIB },
+    { rate: 10_000, acks: 1, label: '10k records/s, 1 GiB segments (no roll)', key: '10k-noroll', segmentBytes: null },
+    { rate: max80, acks: 1, label: `80% of max (${max80} records/s)`, key: '80pct', segmentBytes: 16 * MIB },
   ];
   const broker = await ServerProcess.start('broker');
   try {
     let i = 0;
     for (const pt of points) {
       const topic = `latency-${i++}`;
-      // small segments so that rolls (and their index work) happen during the run
-      await broker.createTopic(topic, 1, { 'segment.bytes': String(16 * MIB) });
+      // small segments so that rolls (and their index work and fsyncs) happen during the run
+      await broker.createTopic(topic, 1, pt.segmentBytes ? { 'segment.bytes': String(pt.segmentBytes) } : {});
       const args: LatencyLoadArgs = { host: HOST, port: broker.port, topic, rate: pt.rate, recordBytes: 1024, acks: pt.acks, warmupMs: WARMUP_MS, durationMs: P.latencySeconds * 1000 };
       type LatResult = { achievedRecordsPerSec: number; recordsPerRequest: number; produceAckMs: Percentiles; endToEndMs: Percentiles; errors: number; offsetMismatch: number; skippedBatches: number; clientCpuPct: number };
       try {
         const r = await observe<LatResult>('load/latency-load.js', args, broker, (P.latencySeconds + 60) * 1000);
         raw.push({ ...pt, ...r });
-        const key = `latency/${pt.rate === 10_000 ? '10k' : '80pct'}/acks${pt.acks === -1 ? 'all' : pt.acks}`;
+        const key = `latency/${pt.key}/acks${pt.acks === -1 ? 'all' : pt.acks}`;
         metric(`${key}/ack_p50_ms`, r.result.produceAckMs.p50, 'ms', 'lower');
         metric(`${key}/ack_p99_ms`, r.result.produceAckMs.p99, 'ms', 'lower');
         metric(`${key}/ack_p999_ms`, r.result.produceAckMs.p999, 'ms', 'lower');
         metric(`${key}/e2e_p99_ms`, r.result.endToEndMs.p99, 'ms', 'lower');
-        const segs = Math.floor((r.result.achievedRecordsPerSec * P.latencySeconds * 1034) / (16 * MIB));
+        const segs = pt.segmentBytes ? Math.floor((r.result.achievedRecordsPerSec * P.latencySeconds * 1034) / pt.segmentBytes) : 0;
         rows.push([pt.label, pt.acks === -1 ? 'all' : pt.acks, r.result.achievedRecordsPerSec, r.result.recordsPerRequest, 'produce-ack', ...ms(r.result.produceAckMs), cpuw(r), `~${segs}`, r.result.errors + r.result.offsetMismatch, r.result.skippedBatches]);
         rows.push(['', '', '', '', 'end-to-end', ...ms(r.result.endToEndMs), '', '', '', '']);
         log(`  ${pt.label} acks=${pt.acks}: ack p99 ${f2(r.result.produceAckMs.p99)} ms, e2e p99 ${f2(r.result.endToEndMs.p99)} ms, broker ${r.serverCpuPct}%`);
@@ -622,7 +623,7 @@ async function latencySection(): Promise<void> {
     }
     table({
       title: 'Latency at a fixed rate: 1 KiB records, one producer connection (~1000 requests/s), one long-polling fetch connection',
-      note: `${P.latencySeconds} s per point after warm-up. produce-ack = request sent -> response; end-to-end = request sent -> records received by the fetching connection (same process, same clock). Max = broker ingest records/s with 1 connection in this run (${Math.round(brokerMaxRecordsPerSec1KiB)}). Topic segment.bytes = 16 MiB so that segment rolls happen during the run (rolls column). Target: produce-ack p99 < 1 ms at 10k records/s.`,
+      note: `${P.latencySeconds} s per point after warm-up. produce-ack = request sent -> response; end-to-end = request sent -> records received by the fetching connection (same process, same clock). Max = broker ingest records/s with 1 connection in this run (${Math.round(brokerMaxRecordsPerSec1KiB)}). Topic segment.bytes = 16 MiB so that segment rolls happen during the run (rolls column), except the "no roll" row (broker default 1 GiB), which isolates what rolls cost. Target: produce-ack p99 < 1 ms at 10k records/s.`,
       columns: ['rate', 'acks', 'achieved records/s', 'records/request', 'latency', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'broker CPU%', 'rolls', 'errors', 'batches not sent (1000 in flight)'],
       rows,
     });
@@ -938,6 +939,16 @@ async function profileMode(): Promise<void> {
         await b.createTopic('p', 4);
         const r = await observe<ClientRun>('clients/rdkafka-client.js', { mode: 'produce', bootstrap: `${HOST}:${b.port}`, topic: 'p', partitions: 4, recordBytes: 100, acks: 1, compression: 'lz4', durationMs: seconds * 1000 } satisfies RdkafkaArgs, b, 120_000);
         log(`  rdkafka produce 100 B lz4 under profiler: ${r.result.recordsPerSec} rec/s, broker ${r.serverCpuPct}%`);
+        return r.windowUs;
+      },
+    },
+    {
+      name: 'latency-10k-rolls',
+      body: async (b) => {
+        await b.createTopic('lat', 1, { 'segment.bytes': String(16 * MIB) });
+        type LatResult = { produceAckMs: Percentiles };
+        const r = await observe<LatResult>('load/latency-load.js', { host: HOST, port: b.port, topic: 'lat', rate: 10_000, recordBytes: 1024, acks: 1, warmupMs: 500, durationMs: (QUICK ? 3 : 10) * 1000 } satisfies LatencyLoadArgs, b, 120_000);
+        log(`  latency 10k/s under profiler: ack p99 ${f2(r.result.produceAckMs.p99)} ms, max ${f2(r.result.produceAckMs.max)} ms`);
         return r.windowUs;
       },
     },

@@ -225,7 +225,8 @@ export class Broker implements BrokerServices {
           replicationFactor: config.get('transaction.state.log.replication.factor'),
           segmentBytes: config.get('transaction.state.log.segment.bytes'),
         }),
-        { name: TRANSACTION_STATE_TOPIC, extraConfigs: [{ name: 'min.insync.replicas', value: String(config.get('transaction.state.log.min.isr')) }] },
+        // TransactionStateManager.transactionTopicConfigs: compacted, uncompressed, min.insync.replicas from transaction.state.log.min.isr.
+        { name: TRANSACTION_STATE_TOPIC, compressionType: 'uncompressed', extraConfigs: [{ name: 'min.insync.replicas', value: String(config.get('transaction.state.log.min.isr')) }] },
       ),
       writeMarker: (topic, partition, producerId, producerEpoch, coordinatorEpoch, commit) => this.writeTxnMarker(topic, partition, producerId, producerEpoch, coordinatorEpoch, commit),
       generateProducerId: () => this.producerIds.generateProducerId(),

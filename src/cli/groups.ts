@@ -181,8 +181,8 @@ export function parseDateTime(text: string): number {
       t -= offsetMin * 60_000;
     }
   }
-  const check = new Date(zone === undefined ? t : Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (!Number.isFinite(t) || (zone !== undefined && check.getUTCDate() !== Number(d)) || Number(mo) > 12 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) throw bad();
+  const dayExists = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() === Number(d);
+  if (!Number.isFinite(t) || !dayExists || Number(mo) > 12 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) throw bad();
   return t;
 }
 
@@ -471,11 +471,6 @@ async function planReset(client: KafkaClient, admin: Admin, groupId: string, opt
 
 async function resetOffsets(client: KafkaClient, opts: GroupsOptions): Promise<void> {
   const admin = new Admin(client);
-  if (!opts.dryRun && !opts.execute) {
-    process.stderr.write(
-      'WARN: No action will be performed as the --execute option is missing. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n',
-    );
-  }
   const ids = await targetGroups(admin, opts);
   const described = await admin.describeGroups(ids);
   const all: PlannedOffset[] = [];
@@ -495,6 +490,11 @@ async function resetOffsets(client: KafkaClient, opts: GroupsOptions): Promise<v
       }
     }
     all.push(...planned);
+  }
+  if (!opts.dryRun && !opts.execute) {
+    process.stderr.write(
+      'WARN: No action will be performed as the --execute option is missing. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n',
+    );
   }
   if (opts.json) {
     await writeOut(toJson(all.map((p) => ({ group: p.group, topic: p.topic, partition: p.partition, newOffset: p.newOffset, executed: opts.execute === true }))) + '\n');

@@ -85,7 +85,7 @@ afterAll(async () => {
 const metadata = Buffer.from([0, 0, 0, 0, 0, 1, 0, 3, 0x72, 0x61, 0x77, 0xff, 0xff, 0xff, 0xff]); // consumer protocol v0: topics ["raw"], no user data
 
 describe('group APIs at every version', () => {
-  it('FindCoordinator v0-v6 (batched keys from v4, transactions not yet, unknown key types refused)', async () => {
+  it('FindCoordinator v0-v6 (batched keys from v4, transaction keys, unknown key types refused)', async () => {
     for (let v = 0; v <= 3; v++) {
       const r = await client.send<FindCoordinatorResponse>(ApiKey.FindCoordinator, v, { key: `g${v}`, keyType: 0, coordinatorKeys: [] });
       expect(r).toMatchObject({ errorCode: ErrorCode.NONE, nodeId: 1, host: '127.0.0.1', port: broker.port });
@@ -95,7 +95,8 @@ describe('group APIs at every version', () => {
       const r = await client.send<FindCoordinatorResponse>(ApiKey.FindCoordinator, v, { key: '', keyType: 0, coordinatorKeys: ['a', 'b'] });
       expect(r.coordinators.map((c) => [c.key, c.errorCode, c.nodeId, c.port])).toEqual([['a', 0, 1, broker.port], ['b', 0, 1, broker.port]]);
       const txn = await client.send<FindCoordinatorResponse>(ApiKey.FindCoordinator, v, { key: '', keyType: 1, coordinatorKeys: ['tx'] });
-      expect(txn.coordinators[0]).toMatchObject({ key: 'tx', errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 });
+      // Key type 1 (TRANSACTION) finds the transaction coordinator (transactions-protocol.test.ts covers it).
+      expect(txn.coordinators[0]).toMatchObject({ key: 'tx', errorCode: ErrorCode.NONE, nodeId: 1, port: broker.port });
     }
     const bad = await client.send<FindCoordinatorResponse>(ApiKey.FindCoordinator, 3, { key: 'x', keyType: 9, coordinatorKeys: [] });
     expect(bad.errorCode).toBe(ErrorCode.INVALID_REQUEST);
@@ -105,7 +106,7 @@ describe('group APIs at every version', () => {
     expect(Object.fromEntries(broker.broker.image.topicConfigs('__consumer_offsets'))).toMatchObject({ 'cleanup.policy': 'compact' });
     // Metadata lists it, marked internal (admin clients hide internal topics from plain listings).
     const md = await client.send<MetadataResponse>(ApiKey.Metadata, 1, { topics: null, allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
-    expect(md.topics.map((t) => [t.name, t.isInternal]).sort()).toEqual([['__consumer_offsets', true], [TOPIC, false]]);
+    expect(md.topics.map((t) => [t.name, t.isInternal]).sort()).toEqual([['__consumer_offsets', true], ['__transaction_state', true], [TOPIC, false]]);
   });
 
   for (let v = 0; v <= 9; v++) {

@@ -305,7 +305,16 @@ export class GroupCoordinator {
     if (!this.active) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
     try {
       const partition = this.partitionForGroup(groupId);
-      const read = (shard: GroupCoordinatorShard) => (topics === null ? shard.offsetMetadataManager.fetchAllOffsets(groupId) : shard.offsetMetadataManager.fetchOffsets(groupId, topics));
+      const read = (shard: GroupCoordinatorShard) => {
+        const fetched = topics === null ? shard.offsetMetadataManager.fetchAllOffsets(groupId) : shard.offsetMetadataManager.fetchOffsets(groupId, topics);
+        if (!requireStable) return fetched;
+        // An offset a transaction has not committed or aborted yet is unstable (Kafka's OffsetMetadataManager.fetchOffsets).
+        const mgr = shard.offsetMetadataManager;
+        return fetched.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => (mgr.hasPendingTransactionalOffset(groupId, t.name, p.partitionIndex) ? { ...p, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT } : p)),
+        }));
+      };
       const result = requireStable
         ? await this.runtime.write('fetch-offsets', partition, (shard) => ({ records: [], response: read(shard) }))
         : this.runtime.read(partition, read);

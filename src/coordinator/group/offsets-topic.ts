@@ -22,7 +22,9 @@ export interface OffsetsTopicSettings {
 /** Which internal topic a BrokerOffsetsTopic stands for (__consumer_offsets by default, __transaction_state for transactions). */
 export interface CoordinatorTopicSpec {
   name: string;
-  /** Topic configs besides cleanup.policy=compact, compression.type=producer and segment.bytes. */
+  /** compression.type of the topic (default producer, as __consumer_offsets). */
+  compressionType?: string;
+  /** Topic configs besides cleanup.policy=compact, compression.type and segment.bytes. */
   extraConfigs?: { name: string; value: string }[];
 }
 
@@ -91,7 +93,7 @@ export class BrokerOffsetsTopic implements OffsetsTopic {
       assignments: [],
       configs: [
         { name: 'cleanup.policy', value: 'compact' },
-        { name: 'compression.type', value: 'producer' },
+        { name: 'compression.type', value: this.spec.compressionType ?? 'producer' },
         { name: 'segment.bytes', value: String(s.segmentBytes) },
         ...(this.spec.extraConfigs ?? []),
       ],

@@ -82,10 +82,10 @@ export class TransactionCoordinatorShard implements CoordinatorShard<Coordinator
     const fail = (errorCode: number): Result<InitProducerIdResult> => ({ records: [], response: { errorCode, producerId: -1n, producerEpoch: -1 } });
     let current = this.transactions.get(transactionalId);
     if (!current) {
-      if (expected !== null) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
       current = { transactionalId, producerId: generateProducerId(), producerEpoch: NO_PRODUCER_EPOCH, timeoutMs, state: TxnState.Empty, partitions: new Map(), startTimestampMs: -1, lastUpdateTimestampMs: now };
     }
-    if (expected !== null && expected.producerId !== current.producerId) return fail(ErrorCode.PRODUCER_FENCED);
+    // isValidProducerId: a just-created id accepts any expected producer, otherwise the id must match.
+    if (expected !== null && current.producerEpoch !== NO_PRODUCER_EPOCH && expected.producerId !== current.producerId) return fail(ErrorCode.PRODUCER_FENCED);
     switch (current.state) {
       case TxnState.PrepareAbort:
       case TxnState.PrepareCommit:
@@ -95,30 +95,45 @@ export class TransactionCoordinatorShard implements CoordinatorShard<Coordinator
         return fail(ErrorCode.INVALID_TXN_STATE);
       case TxnState.Ongoing: {
         // Fence the producer (epoch + 1) and abort its transaction; the client retries InitProducerId.
-        const fenced: TransactionMetadata = { ...current, partitions: copyPartitions(current.partitions), producerEpoch: current.producerEpoch + 1, state: TxnState.PrepareAbort, lastUpdateTimestampMs: now };
-        this.lastProducerEpochs.set(transactionalId, current.producerEpoch);
+        const fenced = this.fence(current, now);
         return this.write(fenced, { errorCode: ErrorCode.CONCURRENT_TRANSACTIONS, producerId: -1n, producerEpoch: -1, completion: completionOf(fenced, false) });
       }
       default: {
+        // TransactionMetadata.prepareIncrementProducerEpoch / prepareProducerIdRotation.
         const lastEpoch = this.lastProducerEpochs.get(transactionalId) ?? NO_PRODUCER_EPOCH;
-        if (expected !== null && expected.producerEpoch !== current.producerEpoch) {
-          // KIP-360: a retry of the bump that already happened answers the current epoch.
-          if (expected.producerEpoch === lastEpoch) return { records: [], response: { errorCode: ErrorCode.NONE, producerId: current.producerId, producerEpoch: current.producerEpoch } };
-          return fail(ErrorCode.PRODUCER_FENCED);
-        }
         let producerId = current.producerId;
-        let producerEpoch = current.producerEpoch + 1;
-        if (current.producerEpoch >= MAX_PRODUCER_EPOCH) {
+        let producerEpoch: number;
+        let nextLastEpoch: number;
+        if (current.producerEpoch >= MAX_PRODUCER_EPOCH && (expected === null || expected.producerEpoch === current.producerEpoch)) {
           producerId = generateProducerId();
           producerEpoch = 0;
-          this.lastProducerEpochs.delete(transactionalId);
+          nextLastEpoch = NO_PRODUCER_EPOCH;
+        } else if (expected === null) {
+          producerEpoch = current.producerEpoch + 1;
+          nextLastEpoch = NO_PRODUCER_EPOCH;
+        } else if (current.producerEpoch === NO_PRODUCER_EPOCH || expected.producerEpoch === current.producerEpoch) {
+          producerEpoch = current.producerEpoch + 1;
+          nextLastEpoch = current.producerEpoch;
+        } else if (expected.producerEpoch === lastEpoch) {
+          // KIP-360: a retry of the bump that already happened keeps the current epoch.
+          producerEpoch = current.producerEpoch;
+          nextLastEpoch = lastEpoch;
         } else {
-          this.lastProducerEpochs.set(transactionalId, current.producerEpoch);
+          return fail(ErrorCode.PRODUCER_FENCED);
         }
+        if (nextLastEpoch === NO_PRODUCER_EPOCH) this.lastProducerEpochs.delete(transactionalId);
+        else this.lastProducerEpochs.set(transactionalId, nextLastEpoch);
         const next: TransactionMetadata = { transactionalId, producerId, producerEpoch, timeoutMs, state: TxnState.Empty, partitions: new Map(), startTimestampMs: -1, lastUpdateTimestampMs: now };
         return this.write(next, { errorCode: ErrorCode.NONE, producerId, producerEpoch });
       }
     }
+  }
+
+  /** TransactionMetadata.prepareFenceProducerEpoch + the abort: epoch + 1 (kept when exhausted), PrepareAbort. */
+  private fence(m: TransactionMetadata, now: number): TransactionMetadata {
+    const producerEpoch = m.producerEpoch >= MAX_PRODUCER_EPOCH ? m.producerEpoch : m.producerEpoch + 1;
+    this.lastProducerEpochs.set(m.transactionalId, m.producerEpoch);
+    return { ...m, partitions: copyPartitions(m.partitions), producerEpoch, state: TxnState.PrepareAbort, lastUpdateTimestampMs: now };
   }
 
   private validateProducer(m: TransactionMetadata | undefined, producerId: bigint, producerEpoch: number, isFromClient = true): number {
@@ -193,8 +208,7 @@ export class TransactionCoordinatorShard implements CoordinatorShard<Coordinator
     const completions: PendingCompletion[] = [];
     for (const m of this.transactions.values()) {
       if (m.state !== TxnState.Ongoing || m.startTimestampMs + m.timeoutMs >= now) continue;
-      const fenced: TransactionMetadata = { ...m, partitions: copyPartitions(m.partitions), producerEpoch: m.producerEpoch + 1, state: TxnState.PrepareAbort, lastUpdateTimestampMs: now };
-      this.lastProducerEpochs.set(m.transactionalId, m.producerEpoch);
+      const fenced = this.fence(m, now);
       records.push(transactionRecord(fenced));
       completions.push(completionOf(fenced, false));
       this.context.log.info({ transactionalId: m.transactionalId, producerId: String(m.producerId), timeoutMs: m.timeoutMs }, 'aborting timed-out transaction');

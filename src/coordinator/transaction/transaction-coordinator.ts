@@ -180,6 +180,7 @@ export class TransactionCoordinator {
   }
 
   async addPartitions(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: readonly { topic: string; partition: number }[]): Promise<number> {
+    if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
     try {
       const partition = this.partitionOf(transactionalId);
       return await this.runtime.write('add-partitions', partition, (shard) => shard.addPartitions(transactionalId, producerId, producerEpoch, partitions));
@@ -219,6 +220,8 @@ export class TransactionCoordinator {
 
   describe(transactionalId: string): DescribedTransaction {
     const none: DescribedTransaction = { errorCode: ErrorCode.NONE, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] };
+    if (!this.active) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+    if (transactionalId === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST };
     let m: TransactionMetadata | undefined;
     try {
       const partition = this.partitionOf(transactionalId);
@@ -252,7 +255,8 @@ export class TransactionCoordinator {
           .filter((m) => m.state !== TxnState.Dead)
           .filter((m) => states.size === 0 || states.has(TXN_STATE_NAMES[m.state]))
           .filter((m) => pids.size === 0 || pids.has(m.producerId))
-          .filter((m) => durationMs < 0n || now - BigInt(m.startTimestampMs) >= durationMs)
+          // v1 (KIP-994): only transactions running at least durationMs (one that never started has no start time).
+          .filter((m) => durationMs < 0n || (m.startTimestampMs >= 0 && now - BigInt(m.startTimestampMs) >= durationMs))
           .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: TXN_STATE_NAMES[m.state] })),
       )
       .flat();
