@@ -49,6 +49,12 @@ export interface ProfileSummary {
   programPct: number;
   top: FunctionCost[];
   byFile: { file: string; selfMs: number; selfPct: number }[];
+  /**
+   * The longest stretches without an idle sample (event-loop tasks, roughly), with how much of
+   * each was actually sampled: a stretch much longer than its samples x interval is time the
+   * process was not running at all (descheduled by the OS), not work.
+   */
+  longTasks: { wallMs: number; sampledMs: number; atMs: number; top: { function: string; location: string; ms: number }[] }[];
 }
 
 // ---- source maps (VLQ "mappings", version 3) ----------------------------------------------------
@@ -198,6 +204,50 @@ export function summarize(file: string, top = 30, window: { startUs: number; end
       };
     })
     .sort((x, y) => y.selfMs - x.selfMs);
+  // long busy stretches
+  const interval = p.samples.length > 1 ? (p.endTime - p.startTime) / p.samples.length : 1000;
+  const tasks: { start: number; end: number; sampledUs: number; ids: number[] }[] = [];
+  let current: { start: number; end: number; sampledUs: number; ids: number[] } | null = null;
+  let t = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i] ?? 0;
+    if (window && (t < window.startUs || t > window.endUs)) continue;
+    const node = byId.get(p.samples[i]!)!;
+    const idleSample = node.callFrame.functionName === '(idle)';
+    if (!idleSample) {
+      current ??= { start: t - (p.timeDeltas[i] ?? 0), end: t, sampledUs: 0, ids: [] };
+      current.end = t;
+      current.sampledUs += Math.min(p.timeDeltas[i + 1] ?? interval, interval * 2);
+      current.ids.push(node.id);
+    } else if (current) {
+      tasks.push(current);
+      current = null;
+    }
+  }
+  if (current) tasks.push(current);
+  const longTasks = tasks
+    .sort((x, y) => y.end - y.start - (x.end - x.start))
+    .slice(0, 8)
+    .map((task) => {
+      const perFn = new Map<string, number>();
+      for (const id of task.ids) {
+        const k = keyOf(byId.get(id)!);
+        perFn.set(k, (perFn.get(k) ?? 0) + 1);
+      }
+      const samplesMs = task.sampledUs / 1000 / Math.max(1, task.ids.length);
+      return {
+        wallMs: Math.round((task.end - task.start) / 100) / 10,
+        sampledMs: Math.round(task.sampledUs / 100) / 10,
+        atMs: Math.round((task.start - (window?.startUs ?? p.startTime)) / 1000),
+        top: [...perFn.entries()]
+          .sort((x, y) => y[1] - x[1])
+          .slice(0, 3)
+          .map(([k, n]) => {
+            const f = frameByKey.get(k)!;
+            return { function: f.functionName || '(anonymous)', location: originalLocation(f.url, f.lineNumber, f.columnNumber), ms: Math.round(n * samplesMs * 10) / 10 };
+          }),
+      };
+    });
   const fileSelf = new Map<string, number>();
   for (const [k, ms] of selfByKey) {
     const f = frameByKey.get(k)!;
@@ -217,6 +267,7 @@ export function summarize(file: string, top = 30, window: { startUs: number; end
       .map(([f, ms]) => ({ file: f, selfMs: Math.round(ms), selfPct: pct(ms) }))
       .sort((x, y) => y.selfMs - x.selfMs)
       .slice(0, 20),
+    longTasks,
   };
 }
 
@@ -230,6 +281,10 @@ export function formatSummary(s: ProfileSummary): string {
   }
   lines.push('  self time by file:');
   for (const f of s.byFile) lines.push(`  ${f.selfPct.toFixed(1).padStart(5)}  ${f.file}`);
+  lines.push('  longest busy stretches (wall ms / sampled ms at +ms: top functions); wall >> sampled = process descheduled:');
+  for (const t of s.longTasks) {
+    lines.push(`  ${t.wallMs.toFixed(1).padStart(7)} / ${t.sampledMs.toFixed(1).padStart(6)} at +${t.atMs}: ${t.top.map((f) => `${f.function} (${f.location}) ${f.ms} ms`).join('; ')}`);
+  }
   return lines.join('\n');
 }
 

@@ -595,6 +595,24 @@ async function latencySection(): Promise<void> {
     { rate: 10_000, acks: 1, label: '10k records/s, 1 GiB segments (no roll)', key: '10k-noroll', segmentBytes: null },
     { rate: max80, acks: 1, label: `80% of max (${max80} records/s)`, key: '80pct', segmentBytes: 16 * MIB },
   ];
+  // Control: the same producer against the ceiling server (answers at once, stores nothing). If its
+  // tail is as long as the broker's, the tail comes from this machine, not from the broker.
+  try {
+    const ceiling = await ServerProcess.start('ceiling', ['latency', String(MIB), '1024']);
+    try {
+      type CtlResult = { achievedRecordsPerSec: number; recordsPerRequest: number; produceAckMs: Percentiles; errors: number; skippedBatches: number };
+      const args: LatencyLoadArgs = { host: HOST, port: ceiling.port, topic: 'latency', rate: 10_000, recordBytes: 1024, acks: 1, warmupMs: WARMUP_MS, durationMs: P.latencySeconds * 1000, noFetch: true };
+      const r = await observe<CtlResult>('load/latency-load.js', args, ceiling, (P.latencySeconds + 60) * 1000);
+      raw.push({ control: 'ceiling', ...r });
+      metric('latency/10k-ceiling/acks1/ack_p99_ms', r.result.produceAckMs.p99, 'ms', 'lower');
+      rows.push(['10k records/s against the ceiling server (control)', 1, r.result.achievedRecordsPerSec, r.result.recordsPerRequest, 'produce-ack', ...ms(r.result.produceAckMs), `ceiling ${cpuw(r)}`, '', r.result.errors, r.result.skippedBatches]);
+      log(`  control (ceiling) 10k records/s: ack p99 ${f2(r.result.produceAckMs.p99)} ms`);
+    } finally {
+      await ceiling.close();
+    }
+  } catch (e) {
+    note(`latency control against the ceiling failed: ${String(e).slice(0, 300)}`);
+  }
   const broker = await ServerProcess.start('broker');
   try {
     let i = 0;
@@ -623,7 +641,7 @@ async function latencySection(): Promise<void> {
     }
     table({
       title: 'Latency at a fixed rate: 1 KiB records, one producer connection (~1000 requests/s), one long-polling fetch connection',
-      note: `${P.latencySeconds} s per point after warm-up. produce-ack = request sent -> response; end-to-end = request sent -> records received by the fetching connection (same process, same clock). Max = broker ingest records/s with 1 connection in this run (${Math.round(brokerMaxRecordsPerSec1KiB)}). Topic segment.bytes = 16 MiB so that segment rolls happen during the run (rolls column), except the "no roll" row (broker default 1 GiB), which isolates what rolls cost. Target: produce-ack p99 < 1 ms at 10k records/s.`,
+      note: `${P.latencySeconds} s per point after warm-up. produce-ack = request sent -> response; end-to-end = request sent -> records received by the fetching connection (same process, same clock). Max = broker ingest records/s with 1 connection in this run (${Math.round(brokerMaxRecordsPerSec1KiB)}). Topic segment.bytes = 16 MiB so that segment rolls happen during the run (rolls column), except the "no roll" row (broker default 1 GiB), which isolates what rolls cost, and the control row: the same producer against the ceiling server, which isolates what this machine and the client cost. Target: produce-ack p99 < 1 ms at 10k records/s.`,
       columns: ['rate', 'acks', 'achieved records/s', 'records/request', 'latency', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'broker CPU%', 'rolls', 'errors', 'batches not sent (1000 in flight)'],
       rows,
     });

@@ -28,6 +28,8 @@ export interface LatencyLoadArgs {
   warmupMs: number;
   durationMs: number;
   maxInflight?: number;
+  /** Produce only (against the ceiling server, whose fetch answers are canned). */
+  noFetch?: boolean;
 }
 
 const a = JSON.parse(process.argv[2]!) as LatencyLoadArgs;
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   // consumer: long-poll from offset 0
   let fetchOffset = 0n;
   const fetchNext = () => {
-    if (phase === 'stop' || consumer.closed) return;
+    if (phase === 'stop' || consumer.closed || a.noFetch) return;
     consumer.send(fetchRequest(a.topic, [{ partition: 0, fetchOffset, partitionMaxBytes: 8 * 1024 * 1024 }], { maxWaitMs: 500, minBytes: 1, maxBytes: 64 * 1024 * 1024 }), (frame) => {
       const now = performance.now();
       const res = decodeResponseFrame(ApiKey.Fetch, FETCH_VERSION, frame).body as FetchResponse;
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   emitMark('end');
   // let the last acks and fetches arrive (bounded)
   const until = performance.now() + 3000;
-  while ((acked <= lastMeasured || fetchOffset < BigInt((lastMeasured + 1) * b)) && performance.now() < until && !fatal) await new Promise((r) => setTimeout(r, 5));
+  while ((acked <= lastMeasured || (!a.noFetch && fetchOffset < BigInt((lastMeasured + 1) * b))) && performance.now() < until && !fatal) await new Promise((r) => setTimeout(r, 5));
   phase = 'stop';
   producer.close();
   consumer.close();

@@ -189,8 +189,13 @@ describe('corrupted tail', () => {
   it('a flipped byte in the last batch fails its CRC: that batch is dropped, the earlier ones are served', async () => {
     const dataDir = tempDataDir();
     const broker = await CliBroker.start({ dataDir });
-    // Three produce requests: three batches.
-    for (let b = 0; b < 3; b++) await kcatProduce(broker.bootstrap, 'flip', 0, Array.from({ length: 10 }, (_, i) => `b${b}-${i}`));
+    // Three produce requests, at least three batches (kcat may split a request's records into more).
+    const produced: string[] = [];
+    for (let b = 0; b < 3; b++) {
+      const values = Array.from({ length: 10 }, (_, i) => `b${b}-${i}`);
+      await kcatProduce(broker.bootstrap, 'flip', 0, values);
+      produced.push(...values);
+    }
     await broker.stop('SIGKILL');
 
     const segment = join(dataDir, 'flip-0', `${SEGMENT}.log`);
@@ -208,7 +213,7 @@ describe('corrupted tail', () => {
     expect(String(warning['reason'])).toMatch(/CRC/);
     const kept = await kcatConsume(restarted.bootstrap, 'flip', 0);
     expect(kept.map((r) => r.offset)).toEqual(Array.from({ length: last.baseOffset }, (_, i) => i));
-    expect(kept.at(-1)!.value).toBe(`b1-9`);
+    expect(kept.map((r) => r.value)).toEqual(produced.slice(0, last.baseOffset));
     // New records take the offsets of the dropped batch: no gap, no duplicate offsets.
     await kcatProduce(restarted.bootstrap, 'flip', 0, ['new']);
     expect((await kcatConsume(restarted.bootstrap, 'flip', 0, last.baseOffset)).map((r) => [r.offset, r.value])).toEqual([[last.baseOffset, 'new']]);
