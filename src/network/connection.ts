@@ -43,6 +43,8 @@ export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly slots: Slot[] = [];
   private paused = false;
+  /** Set while the frames of one socket read are dispatched: their responses go out in one write. */
+  private dispatchingRead = false;
   private closed = false;
   private closing = false;
   private ending = false;
@@ -86,10 +88,16 @@ export class Connection {
       this.destroy();
       return;
     }
-    for (const frame of frames) {
-      if (this.closing) return;
-      this.handleFrame(frame);
+    this.dispatchingRead = true;
+    try {
+      for (const frame of frames) {
+        if (this.closing) break;
+        this.handleFrame(frame);
+      }
+    } finally {
+      this.dispatchingRead = false;
     }
+    this.flush();
     this.maybePause();
   }
 
@@ -122,7 +130,7 @@ export class Connection {
   private complete(slot: Slot, chunks: DispatchResult): void {
     slot.done = true;
     slot.chunks = chunks;
-    this.flush();
+    if (!this.dispatchingRead) this.flush();
   }
 
   private flush(): void {

@@ -86,15 +86,11 @@ export class Partition {
     const batch = checked.batch;
 
     const recompressTo = targetCompression(s.compression, checked.header.compression);
-    const needsRecords = recompressTo !== null || s.compacted || s.timestampBeforeMaxMs !== LONG_MAX || (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX && checked.header.compression !== 0);
+    // Records are decoded only where the topic needs them. The upper timestamp bound
+    // (message.timestamp.after.max.ms, one hour by default) needs only the batch's maxTimestamp.
+    const needsRecords = recompressTo !== null || s.compacted || s.timestampBeforeMaxMs !== LONG_MAX;
     if (!needsRecords && this.pending === null) {
-      if (s.timestampType === TimestampType.CreateTime && s.timestampAfterMaxMs !== LONG_MAX) {
-        const bound = BigInt(this.now()) + s.timestampAfterMaxMs;
-        if (checked.header.maxTimestamp > bound) {
-          return this.failure(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${checked.header.maxTimestamp} of message is out of range. The timestamp should be within [-, ${bound}]`);
-        }
-      }
-      return this.appendValidated(batch, checked.header);
+      return this.futureTimestampError(checked.header) ?? this.appendValidated(batch, checked.header);
     }
     const run = async (): Promise<PartitionAppendResult> => {
       const maxDecompressedBytes = Math.max(s.maxMessageBytes * 64, 64 * 1024 * 1024);
@@ -111,6 +107,9 @@ export class Partition {
         });
         if (v.errorCode !== ErrorCode.NONE) return this.failure(v.errorCode, v.errorMessage, v.recordErrors);
         offsetsConsecutive = v.offsetsConsecutive;
+      } else {
+        const tooLate = this.futureTimestampError(checked.header);
+        if (tooLate) return tooLate;
       }
       if (recompressTo !== null && s.compression) {
         const rewritten = await recompressBatch(batch, recompressTo, s.compression, { maxDecompressedBytes, offsetsConsecutive });
@@ -127,6 +126,15 @@ export class Partition {
     });
     this.pending = settled;
     return result;
+  }
+
+  /** INVALID_TIMESTAMP when a CreateTime batch's largest timestamp is past now + message.timestamp.after.max.ms. */
+  private futureTimestampError(header: BatchHeader): PartitionAppendResult | null {
+    const s = this.settings;
+    if (s.timestampType !== TimestampType.CreateTime || s.timestampAfterMaxMs === LONG_MAX) return null;
+    const bound = BigInt(this.now()) + s.timestampAfterMaxMs;
+    if (header.maxTimestamp <= bound) return null;
+    return this.failure(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${header.maxTimestamp} of message is out of range. The timestamp should be within [-, ${bound}]`);
   }
 
   /** Producer-state check, then the log append; the batch passed header validation. */
