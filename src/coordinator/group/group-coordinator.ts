@@ -83,7 +83,6 @@ export function operationErrorCode(err: unknown): number {
 
 export class GroupCoordinator {
   readonly runtime: CoordinatorRuntime<GroupCoordinatorShard, CoordinatorRecord>;
-  private readonly loadedLogs = new Map<number, CoordinatorLog>();
   private active = false;
 
   constructor(private readonly opts: GroupCoordinatorOptions) {
@@ -115,7 +114,6 @@ export class GroupCoordinator {
   close(): void {
     this.active = false;
     this.runtime.close();
-    this.loadedLogs.clear();
   }
 
   get isActive(): boolean {
@@ -143,22 +141,9 @@ export class GroupCoordinator {
 
   /** (Re)loads the partition if this broker leads it and it is not loaded from that log yet; unloads it otherwise. */
   ensureLoaded(partition: number): void {
-    if (!this.active) return;
-    const log = this.opts.topic.logFor(partition);
-    const loaded = this.loadedLogs.get(partition);
-    if (log === loaded && (log === undefined || this.runtime.hasContext(partition))) return;
-    if (loaded !== undefined) {
-      this.runtime.unload(partition);
-      this.loadedLogs.delete(partition);
-    }
-    if (log === undefined) return;
-    this.loadedLogs.set(partition, log);
-    try {
-      this.runtime.load(partition, log);
-    } catch {
-      // The runtime logged it; requests for this partition answer NOT_COORDINATOR.
-    }
+    if (this.active) this.runtime.follow(partition, this.opts.topic.logFor(partition));
   }
+
 
   private checkActive(): void {
     if (!this.active) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE);

@@ -117,6 +117,8 @@ function asKafkaError(err: unknown): KafkaError {
 
 export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
   private readonly contexts = new Map<number, PartitionContext<S, R>>();
+  /** The log each partition was last loaded from (follow()). */
+  private readonly sources = new Map<number, CoordinatorLog>();
   private closed = false;
 
   constructor(private readonly opts: CoordinatorRuntimeOptions<S, R>) {}
@@ -218,6 +220,30 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
   close(): void {
     this.closed = true;
     for (const p of [...this.contexts.keys()]) this.unload(p);
+    this.sources.clear();
+  }
+
+  /**
+   * Keeps a partition loaded from the log this broker leads it with (undefined: it does not lead
+   * it): reloads when the log changed or the last load failed, unloads when it is gone.
+   * Returns true when the partition was loaded now.
+   */
+  follow(partition: number, log: CoordinatorLog | undefined): boolean {
+    const current = this.sources.get(partition);
+    if (log === current && (log === undefined || this.contexts.has(partition))) return false;
+    if (current !== undefined) {
+      this.unload(partition);
+      this.sources.delete(partition);
+    }
+    if (log === undefined) return false;
+    this.sources.set(partition, log);
+    try {
+      this.load(partition, log);
+      return true;
+    } catch {
+      // load() logged it; requests for this partition answer NOT_COORDINATOR until a later follow() loads it.
+      return false;
+    }
   }
 
   private activeContext(partition: number): PartitionContext<S, R> {

@@ -15,7 +15,6 @@ import type { Logger } from '../../logger.js';
 import { ErrorCode, KafkaError } from '../../protocol/error-codes.js';
 import type { CoordinatorRecord } from '../../protocol/coordinator-record-serde.js';
 import type { ScheduledTask, Scheduler } from '../../storage/scheduler.js';
-import type { CoordinatorLog } from '../runtime/coordinator-log.js';
 import { CoordinatorRuntime } from '../runtime/coordinator-runtime.js';
 import { operationErrorCode, type OffsetsTopic } from '../group/group-coordinator.js';
 import { partitionForKey } from '../group/java-string-hash.js';
@@ -68,7 +67,6 @@ export interface DescribedTransaction {
 
 export class TransactionCoordinator {
   readonly runtime: CoordinatorRuntime<TransactionCoordinatorShard, CoordinatorRecord>;
-  private readonly loadedLogs = new Map<number, CoordinatorLog>();
   private active = false;
   private abortTask: ScheduledTask | null = null;
 
@@ -97,7 +95,6 @@ export class TransactionCoordinator {
     this.active = false;
     this.abortTask?.cancel();
     this.runtime.close();
-    this.loadedLogs.clear();
   }
 
   get isActive(): boolean {
@@ -120,21 +117,7 @@ export class TransactionCoordinator {
 
   /** (Re)loads a partition this broker leads; transactions found between Prepare and Complete get their markers again. */
   ensureLoaded(partition: number): void {
-    if (!this.active) return;
-    const log = this.opts.topic.logFor(partition);
-    const loaded = this.loadedLogs.get(partition);
-    if (log === loaded && (log === undefined || this.runtime.hasContext(partition))) return;
-    if (loaded !== undefined) {
-      this.runtime.unload(partition);
-      this.loadedLogs.delete(partition);
-    }
-    if (log === undefined) return;
-    this.loadedLogs.set(partition, log);
-    try {
-      this.runtime.load(partition, log);
-    } catch {
-      return;
-    }
+    if (!this.active || !this.runtime.follow(partition, this.opts.topic.logFor(partition))) return;
     for (const c of this.runtime.shard(partition).pendingCompletions()) void this.complete(partition, c);
   }
 
