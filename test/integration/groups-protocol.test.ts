@@ -4,11 +4,9 @@
  * LeaveGroup v0-5, OffsetCommit v0-9, OffsetFetch v0-9 (several groups from v8), DescribeGroups
  * v0-5, ListGroups v0-5 (state and type filters), OffsetDelete v0, DeleteGroups v0-2.
  */
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/embedded.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
-import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/frame.js';
 import { ApiKey } from '../../src/protocol/generated/api-messages.js';
 import type { MetadataResponse } from '../../src/protocol/generated/api/03-metadata.js';
 import type { DescribeGroupsResponse } from '../../src/protocol/generated/api/15-describe-groups.js';
@@ -23,49 +21,7 @@ import type { OffsetFetchResponse } from '../../src/protocol/generated/api/09-of
 import type { OffsetDeleteResponse } from '../../src/protocol/generated/api/47-offset-delete.js';
 import type { DeleteGroupsResponse } from '../../src/protocol/generated/api/42-delete-groups.js';
 import { startGroupBroker } from './groups-helpers.js';
-
-/** A minimal Kafka client: one connection, requests answered in order. */
-class RawClient {
-  private buffer = Buffer.alloc(0);
-  private readonly waiting: { apiKey: number; version: number; resolve: (body: unknown) => void; reject: (e: Error) => void }[] = [];
-  private correlationId = 0;
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      while (this.buffer.length >= 4 && this.buffer.length >= 4 + this.buffer.readInt32BE(0)) {
-        const size = this.buffer.readInt32BE(0);
-        const frame = this.buffer.subarray(4, 4 + size);
-        this.buffer = this.buffer.subarray(4 + size);
-        const next = this.waiting.shift()!;
-        try {
-          next.resolve(decodeResponseFrame(next.apiKey, next.version, frame).body);
-        } catch (err) {
-          next.reject(err as Error);
-        }
-      }
-    });
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
-      s.once('error', reject);
-    });
-  }
-
-  send<T>(apiKey: number, version: number, body: unknown): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const frame = encodeRequestFrame({ requestApiKey: apiKey, requestApiVersion: version, correlationId: ++this.correlationId, clientId: 'raw-client' }, body);
-      this.waiting.push({ apiKey, version, resolve: resolve as (b: unknown) => void, reject });
-      this.socket.write(frame);
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
+import { RawClient } from './helpers/raw-client.js';
 
 const TOPIC = 'raw';
 let broker: RunningBroker;

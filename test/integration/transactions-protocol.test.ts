@@ -5,55 +5,12 @@
  * DescribeTransactions v0, ListTransactions v0-1; PRODUCER_FENCED becomes INVALID_PRODUCER_EPOCH
  * for versions before KIP-588, as KafkaApis answers.
  */
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/embedded.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
-import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/frame.js';
 import { ApiKey } from '../../src/protocol/generated/api-messages.js';
 import { startGroupBroker } from './groups-helpers.js';
-
-class RawClient {
-  private buffer = Buffer.alloc(0);
-  private readonly waiting: { apiKey: number; version: number; resolve: (body: any) => void; reject: (e: Error) => void }[] = [];
-  private correlationId = 0;
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      while (this.buffer.length >= 4 && this.buffer.length >= 4 + this.buffer.readInt32BE(0)) {
-        const size = this.buffer.readInt32BE(0);
-        const frame = this.buffer.subarray(4, 4 + size);
-        this.buffer = this.buffer.subarray(4 + size);
-        const next = this.waiting.shift()!;
-        try {
-          next.resolve(decodeResponseFrame(next.apiKey, next.version, frame).body);
-        } catch (err) {
-          next.reject(err as Error);
-        }
-      }
-    });
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
-      s.once('error', reject);
-    });
-  }
-
-  send(apiKey: number, version: number, body: unknown): Promise<any> {
-    return new Promise((resolve, reject) => {
-      const frame = encodeRequestFrame({ requestApiKey: apiKey, requestApiVersion: version, correlationId: ++this.correlationId, clientId: 'raw-txn' }, body);
-      this.waiting.push({ apiKey, version, resolve, reject });
-      this.socket.write(frame);
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
+import { RawClient } from './helpers/raw-client.js';
 
 let broker: RunningBroker;
 let client: RawClient;
@@ -61,7 +18,7 @@ let client: RawClient;
 beforeAll(async () => {
   broker = await startGroupBroker({ config: { 'transaction.state.log.num.partitions': 3, 'transaction.max.timeout.ms': 60_000 } });
   await broker.createTopic('raw-txn', { partitions: 2 });
-  client = await RawClient.open(broker.port);
+  client = await RawClient.open(broker.port, 'raw-txn');
 });
 
 afterAll(async () => {
