@@ -146,9 +146,19 @@ export class OffsetMetadataManager {
     this.validateOffsetCommit(context, request);
     const nowMs = this.now();
     const expireTimestampMs = request.retentionTimeMs === DEFAULT_RETENTION_TIME ? null : nowMs + Number(request.retentionTimeMs);
+    return this.offsetCommitRecords(request.groupId, request.topics, nowMs, expireTimestampMs);
+  }
+
+  /** One OffsetCommit record per partition; metadata above offset.metadata.max.bytes answers OFFSET_METADATA_TOO_LARGE instead. */
+  private offsetCommitRecords(
+    groupId: string,
+    requestTopics: OffsetCommitParams['topics'],
+    nowMs: number,
+    expireTimestampMs: number | null,
+  ): Result<OffsetCommitResponseOffsetCommitResponseTopic[]> {
     const records: CoordinatorRecord[] = [];
     const topics: OffsetCommitResponseOffsetCommitResponseTopic[] = [];
-    for (const t of request.topics) {
+    for (const t of requestTopics) {
       const partitions: { partitionIndex: number; errorCode: number }[] = [];
       topics.push({ name: t.name, partitions });
       for (const p of t.partitions) {
@@ -157,7 +167,7 @@ export class OffsetMetadataManager {
           continue;
         }
         partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
-        records.push(offsetCommitRecord(request.groupId, t.name, p.partitionIndex, {
+        records.push(offsetCommitRecord(groupId, t.name, p.partitionIndex, {
           committedOffset: p.committedOffset,
           leaderEpoch: p.committedLeaderEpoch < 0 ? -1 : p.committedLeaderEpoch,
           metadata: p.committedMetadata ?? '',
@@ -193,28 +203,7 @@ export class OffsetMetadataManager {
     }
     this.validateClassicOffsetCommit(group, asCommit, true);
     const nowMs = this.now();
-    const records: CoordinatorRecord[] = [];
-    const topics: OffsetCommitResponseOffsetCommitResponseTopic[] = [];
-    for (const t of request.topics) {
-      const partitions: { partitionIndex: number; errorCode: number }[] = [];
-      topics.push({ name: t.name, partitions });
-      for (const p of t.partitions) {
-        if (p.committedMetadata !== null && p.committedMetadata.length > this.config.offsetMetadataMaxSize) {
-          partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
-          continue;
-        }
-        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE });
-        records.push(offsetCommitRecord(request.groupId, t.name, p.partitionIndex, {
-          committedOffset: p.committedOffset,
-          leaderEpoch: p.committedLeaderEpoch < 0 ? -1 : p.committedLeaderEpoch,
-          metadata: p.committedMetadata ?? '',
-          commitTimestampMs: nowMs,
-          expireTimestampMs: null,
-          recordOffset: -1n,
-        }));
-      }
-    }
-    return { records, response: topics };
+    return this.offsetCommitRecords(request.groupId, request.topics, nowMs, null);
   }
 
   /** True when a transaction has an offset of this partition pending (OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT). */
