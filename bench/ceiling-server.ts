@@ -5,11 +5,18 @@
  * pre-encoded response (Gregor's generated codecs) whose correlation id is patched: Produce v9 gets
  * "partition 0, offset 0, no error"; Fetch v12 gets one canned record batch (the same batch the
  * produce load sends), referenced, not copied. Responses completed by one socket read are written
- * together (cork/uncork). Nothing is stored or validated: no Node broker can do less per request.
+ * together (cork/uncork). Nothing is validated: no Node broker can do less per request.
  *
- * Forked by bench/run.ts; argv: <topic> <fetchBatchBytes> <fetchValueBytes>. Sends {port} over IPC.
+ * With a store dir it is the store ceiling: the bytes of every Produce frame are also appended to one
+ * file there with writeSync, piece by piece as they arrive (no assembling), before the answer is
+ * written: the least a broker that keeps the data in the page cache can do. IPC `dropStore` deletes
+ * the file and starts a new one.
+ *
+ * Forked by bench/run.ts; argv: <topic> <fetchBatchBytes> <fetchValueBytes> [storeDir]. Sends {port} over IPC.
  */
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { encodeResponseFrame } from '../src/protocol/frame.js';
 import { ApiKey } from '../src/protocol/generated/api-messages.js';
 import { defaultFetchResponse, defaultFetchResponsePartitionData } from '../src/protocol/generated/api/01-fetch.js';
@@ -20,6 +27,12 @@ import { FETCH_VERSION, PRODUCE_VERSION } from './lib/wire.js';
 const topic = process.argv[2] ?? 'bench';
 const fetchBatchBytes = Number(process.argv[3] ?? 1024 * 1024);
 const fetchValueBytes = Number(process.argv[4] ?? 1024);
+const storePath = process.argv[5] ? join(process.argv[5], 'store.log') : null;
+let storeFd = storePath ? openSync(storePath, 'a') : -1;
+
+function store(chunk: Buffer, from: number, to: number): void {
+  for (let at = from; at < to; ) at += writeSync(storeFd, chunk, at, to - at);
+}
 
 function template(chunks: Buffer[]): { head: Buffer; rest: Buffer[] } {
   return { head: chunks[0]!, rest: chunks.slice(1) };
@@ -45,14 +58,31 @@ function serve(socket: Socket): void {
   const hdr = Buffer.alloc(12); // size + apiKey + apiVersion + correlationId
   let hdrFill = 0;
   let skip = 0; // body bytes still to skip
+  let storing = false; // the frame being skipped is a Produce request to store
+  let pendingAnswer = -1; // correlation id of a stored Produce answered once its body is complete
+  let corked = false;
+  const answerProduce = (correlationId: number) => {
+    if (!corked) {
+      socket.cork();
+      corked = true;
+    }
+    const out = Buffer.from(produceResponse);
+    out.writeInt32BE(correlationId, 4);
+    socket.write(out);
+  };
   socket.on('data', (chunk: Buffer) => {
     let pos = 0;
-    let corked = false;
+    corked = false;
     while (pos < chunk.length) {
       if (skip > 0) {
         const n = Math.min(skip, chunk.length - pos);
+        if (storing) store(chunk, pos, pos + n);
         skip -= n;
         pos += n;
+        if (skip === 0 && pendingAnswer >= 0) {
+          answerProduce(pendingAnswer);
+          pendingAnswer = -1;
+        }
         continue;
       }
       const n = Math.min(12 - hdrFill, chunk.length - pos);
@@ -65,15 +95,18 @@ function serve(socket: Socket): void {
       const apiKey = hdr.readInt16BE(4);
       const correlationId = hdr.readInt32BE(8);
       skip = size - 8;
-      if (!corked) {
-        socket.cork();
-        corked = true;
-      }
-      if (apiKey === ApiKey.Produce) {
-        const out = Buffer.from(produceResponse);
-        out.writeInt32BE(correlationId, 4);
-        socket.write(out);
+      storing = storeFd >= 0 && apiKey === ApiKey.Produce;
+      if (storing) {
+        store(hdr, 0, 12);
+        if (skip > 0) pendingAnswer = correlationId;
+        else answerProduce(correlationId);
+      } else if (apiKey === ApiKey.Produce) {
+        answerProduce(correlationId);
       } else if (apiKey === ApiKey.Fetch) {
+        if (!corked) {
+          socket.cork();
+          corked = true;
+        }
         const head = Buffer.from(fetchResponse.head);
         head.writeInt32BE(correlationId, 4);
         socket.write(head);
@@ -94,7 +127,13 @@ server.listen({ host: '127.0.0.1', port: 0 }, () => {
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   process.send?.({ type: 'ready', port });
 });
-process.on('message', (m: { type?: string }) => {
+process.on('message', (m: { type?: string; id?: number }) => {
+  if (m?.type === 'dropStore' && storePath) {
+    closeSync(storeFd);
+    unlinkSync(storePath);
+    storeFd = openSync(storePath, 'a');
+    process.send?.({ type: 'reply', id: m.id, ok: true });
+  }
   if (m?.type === 'close') {
     server.close();
     process.exit(0);

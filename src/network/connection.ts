@@ -14,6 +14,8 @@ export type DispatchResult = Buffer[] | null;
 
 export interface Dispatcher {
   dispatch(frame: Buffer, conn: Connection): DispatchResult | Promise<DispatchResult>;
+  /** Whether nothing keeps a view of this request frame once dispatch() returned a response synchronously. */
+  frameFreeAfterSyncAnswer(frame: Buffer): boolean;
 }
 
 export interface ConnectionOptions {
@@ -80,18 +82,19 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
-    let frames: Buffer[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (err) {
-      this.log.warn({ connection: this.id, client: this.clientHost, err: (err as Error).message }, 'closing connection: bad frame');
-      this.destroy();
-      return;
-    }
+    this.decoder.write(chunk);
     this.dispatchingRead = true;
     try {
-      for (const frame of frames) {
-        if (this.closing) break;
+      while (!this.closing) {
+        let frame: Buffer | null;
+        try {
+          frame = this.decoder.next();
+        } catch (err) {
+          this.log.warn({ connection: this.id, client: this.clientHost, err: (err as Error).message }, 'closing connection: bad frame');
+          this.destroy();
+          return;
+        }
+        if (frame === null) break;
         this.handleFrame(frame);
       }
     } finally {
@@ -124,6 +127,7 @@ export class Connection {
       );
     } else {
       this.complete(slot, result);
+      if (this.opts.dispatcher.frameFreeAfterSyncAnswer(frame)) this.decoder.recycle(frame);
     }
   }
 

@@ -45,6 +45,15 @@ export class RequestDispatcher implements Dispatcher {
       .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
   }
 
+  /**
+   * Produce, answered synchronously, has copied its records to the log (page cache or the memory
+   * file system) and keeps no view of the frame. Every other API may keep bytes fields of its
+   * request (group metadata, assignments...), so their frames are never reused.
+   */
+  frameFreeAfterSyncAnswer(frame: Buffer): boolean {
+    return frame.length >= 2 && frame.readInt16BE(0) === ApiKey.Produce;
+  }
+
   dispatch(frame: Buffer, conn: Connection): DispatchResult | Promise<DispatchResult> {
     const startMs = performance.now();
     const parsed = parseRequest(frame);

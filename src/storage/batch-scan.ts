@@ -45,6 +45,14 @@ export interface ScanResult {
 
 const DEFAULT_CHUNK = 64 * 1024;
 
+/**
+ * The chunk of header-only scans with the default chunk size (offset translation on every fetch):
+ * reused, since a scan is synchronous and its cursor is only valid during the visit. A scan
+ * started from inside a visitor gets its own.
+ */
+const sharedChunk = Buffer.allocUnsafeSlow(DEFAULT_CHUNK);
+let sharedChunkInUse = false;
+
 export function scanBatches(
   fs: StorageFs,
   fd: number,
@@ -54,7 +62,26 @@ export function scanBatches(
   opts: { withBody?: boolean; chunkSize?: number } = {},
 ): ScanResult {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
-  let chunk = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(0, end - start)));
+  const useShared = !sharedChunkInUse && chunkSize === DEFAULT_CHUNK && !opts.withBody;
+  if (!useShared) return scanWith(Buffer.allocUnsafe(Math.min(chunkSize, Math.max(0, end - start))), fs, fd, start, end, visit, opts);
+  sharedChunkInUse = true;
+  try {
+    return scanWith(sharedChunk, fs, fd, start, end, visit, opts);
+  } finally {
+    sharedChunkInUse = false;
+  }
+}
+
+function scanWith(
+  chunk: Buffer,
+  fs: StorageFs,
+  fd: number,
+  start: number,
+  end: number,
+  visit: (b: BatchCursor) => boolean | void,
+  opts: { withBody?: boolean; chunkSize?: number },
+): ScanResult {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   let chunkStart = start;
   let chunkLen = 0;
   let pos = start;

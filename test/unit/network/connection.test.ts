@@ -12,10 +12,18 @@ import { connectionHarness, deferred, rawClient, sizePrefixed, waitFor, type Con
 class ScriptedDispatcher implements Dispatcher {
   readonly dispatched: string[] = [];
   readonly waiting = new Map<string, Deferred<DispatchResult>>();
+  /** The memory behind each dispatched frame (to see which ones reuse a recycled buffer). */
+  readonly frameMemory: ArrayBufferLike[] = [];
+
+  /** Like Produce: a `sync:` request keeps no view of its frame. */
+  frameFreeAfterSyncAnswer(frame: Buffer): boolean {
+    return frame.toString('latin1', 0, 5) === 'sync:';
+  }
 
   dispatch(frame: Buffer, _conn: Connection): DispatchResult | Promise<DispatchResult> {
-    const cmd = frame.toString();
+    const cmd = frame.toString().trimEnd();
     this.dispatched.push(cmd);
+    this.frameMemory.push(frame.buffer);
     const [kind, id = ''] = cmd.split(':');
     switch (kind) {
       case 'sync':
@@ -94,6 +102,28 @@ describe('Connection: responses in request order', () => {
     const all = Buffer.concat(Array.from({ length: 500 }, (_, i) => sizePrefixed(`sync:${i}`)));
     client.socket.write(all);
     expect(text(await client.waitFrames(500))).toEqual(Array.from({ length: 500 }, (_, i) => String(i)));
+  });
+});
+
+describe('Connection: reuse of assembled frames', () => {
+  const large = (cmd: string) => sizePrefixed(cmd.padEnd(300_000, ' '));
+
+  it('a large frame answered synchronously lends its memory to the next one; one answered later does not', async () => {
+    const { dispatcher, client } = await setup({ maxFrameBytes: 1024 * 1024 });
+    client.socket.write(large('sync:1'));
+    expect(text(await client.waitFrames(1))).toEqual(['1']);
+    client.socket.write(large('sync:2'));
+    expect(text(await client.waitFrames(2))).toEqual(['1', '2']);
+    expect(dispatcher.frameMemory[1]).toBe(dispatcher.frameMemory[0]);
+
+    client.socket.write(large('wait:3'));
+    await waitFor(() => dispatcher.waiting.has('3'), 'the waiting request');
+    client.socket.write(large('sync:4'));
+    await waitFor(() => dispatcher.dispatched.includes('sync:4'), 'the request after it');
+    expect(dispatcher.frameMemory[3]).not.toBe(dispatcher.frameMemory[2]); // wait:3 may still read its frame
+    expect(dispatcher.dispatched[2]).toBe('wait:3');
+    dispatcher.answer('3');
+    expect(text(await client.waitFrames(4))).toEqual(['1', '2', '3', '4']);
   });
 });
 

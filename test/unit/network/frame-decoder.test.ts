@@ -134,4 +134,63 @@ describe('FrameDecoder', () => {
     expect(out[0]!.equals(payload)).toBe(true);
     expect(d.pendingBytes).toBe(0);
   });
+
+  describe('write / next / recycle', () => {
+    const big = (fill: number, length = 200_000) => frame(Buffer.alloc(length, fill));
+    const inPieces = (d: FrameDecoder, f: Buffer) => {
+      for (let at = 0; at < f.length; at += 65_536) d.write(f.subarray(at, at + 65_536));
+    };
+
+    it('returns one frame per next() call and null when none is complete', () => {
+      const d = new FrameDecoder(1024);
+      d.write(STREAM.subarray(0, 7));
+      expect(d.next()?.toString()).toBe('a');
+      expect(d.next()).toBeNull();
+      d.write(STREAM.subarray(7));
+      const rest: string[] = [];
+      for (let f = d.next(); f !== null; f = d.next()) rest.push(f.toString());
+      expect(rest).toEqual(PAYLOADS.slice(1));
+    });
+
+    it('reuses the memory of a recycled assembled frame for the next one, and only then', () => {
+      const d = new FrameDecoder(1024 * 1024);
+      inPieces(d, big(1));
+      const first = d.next()!;
+      expect(first.every((b) => b === 1)).toBe(true);
+      inPieces(d, big(2));
+      const second = d.next()!;
+      expect(second.buffer).not.toBe(first.buffer); // not recycled: a fresh buffer
+      expect(first.every((b) => b === 1)).toBe(true);
+      d.recycle(second);
+      inPieces(d, big(3, 190_000));
+      const third = d.next()!;
+      expect(third.buffer).toBe(second.buffer);
+      expect(third.length).toBe(190_000);
+      expect(third.every((b) => b === 3)).toBe(true);
+    });
+
+    it('ignores recycle() of a frame that is a view of a socket chunk or not the latest assembled one', () => {
+      const d = new FrameDecoder(1024 * 1024);
+      inPieces(d, big(1));
+      const assembled = d.next()!;
+      d.write(frame('small'));
+      const view = d.next()!;
+      d.recycle(view);
+      d.recycle(assembled); // too late: another frame was returned in between
+      inPieces(d, big(2));
+      expect(d.next()!.buffer).not.toBe(assembled.buffer);
+      expect(assembled.every((b) => b === 1)).toBe(true);
+    });
+
+    it('allocates a fresh buffer when the recycled one is too small', () => {
+      const d = new FrameDecoder(2 * 1024 * 1024);
+      inPieces(d, big(1, 100_000));
+      const small = d.next()!;
+      d.recycle(small);
+      inPieces(d, big(2, 1_000_000));
+      const large = d.next()!;
+      expect(large.buffer).not.toBe(small.buffer);
+      expect(large.every((b) => b === 2)).toBe(true);
+    });
+  });
 });

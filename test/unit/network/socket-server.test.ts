@@ -7,6 +7,7 @@ import { DecodeError } from '../../../src/protocol/primitives/errors.js';
 import { captureLog, rawClient, sizePrefixed, waitFor, type RawClient } from './harness.js';
 
 const echo: Dispatcher = {
+  frameFreeAfterSyncAnswer: () => false,
   dispatch(frame: Buffer, _conn: Connection): DispatchResult {
     if (frame.toString() === 'bad') throw new DecodeError('malformed');
     return [sizePrefixed(frame)];

@@ -46,8 +46,16 @@ describe('crc32c', () => {
     );
   });
 
-  it('reports which implementation is active', () => {
-    expect(['sse4.2-native', 'native-table', 'javascript']).toContain(crc32cImplementation());
+  it('agrees with the reference on a 1 MiB batch-sized buffer', () => {
+    const buf = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 2654435761) >>> 24;
+    expect(crc32c(buf)).toBe(referenceCrc32c(buf));
+    expect(crc32c(buf, 21, buf.length - 5)).toBe(referenceCrc32c(buf.subarray(21, buf.length - 5)));
+  });
+
+  it('reports which implementation is active (the prebuilt SIMD one on linux x64)', () => {
+    expect(['node-rs-simd', 'sse4.2-native', 'native-table', 'javascript']).toContain(crc32cImplementation());
+    if (process.platform === 'linux' && process.arch === 'x64') expect(crc32cImplementation()).toBe('node-rs-simd');
   });
 });
 
