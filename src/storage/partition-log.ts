@@ -567,7 +567,8 @@ export class PartitionLog {
     this.dirNeedsSync = false;
     const results = await Promise.all(segments.map((s) => s.flushAsync()));
     if (this.closed) return;
-    if (syncDir) this.fs.fsyncDir(this.dir);
+    if (syncDir) await this.fs.fsyncDirAsync(this.dir);
+    if (this.closed) return;
     if (results.every(Boolean) && this.truncations === truncationsAtStart && target > this.recoveryPoint) {
       this.recoveryPoint = target;
       this.lastFlushTime = this.clock();

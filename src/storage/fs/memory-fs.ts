@@ -207,6 +207,15 @@ export class MemoryStorageFs implements StorageFs {
     if (!this.dirs.has(resolve(path))) throw fsError('ENOENT', 'fsync', path);
   }
 
+  fsyncDirAsync(path: string): Promise<void> {
+    try {
+      this.fsyncDir(path);
+      return new Promise((res) => setImmediate(res));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   rename(from: string, to: string): void {
     const src = resolve(from);
     const dst = resolve(to);

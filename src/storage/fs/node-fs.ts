@@ -48,6 +48,15 @@ export class NodeStorageFs implements StorageFs {
     return new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
   }
 
+  fsyncDirAsync(path: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fs.open(path, 'r', (openErr, fd) => {
+        if (openErr) return reject(openErr);
+        fs.fsync(fd, (syncErr) => fs.close(fd, (closeErr) => (syncErr ?? closeErr ? reject(syncErr ?? closeErr) : resolve())));
+      });
+    });
+  }
+
   fsyncDir(path: string): void {
     const fd = fs.openSync(path, 'r');
     try {

@@ -40,6 +40,8 @@ export interface StorageFs {
   fsyncAsync(fd: number): Promise<void>;
   /** Makes a directory's entries (created, renamed, deleted names) durable. */
   fsyncDir(path: string): void;
+  /** fsyncDir on the libuv thread pool, for the background flusher. */
+  fsyncDirAsync(path: string): Promise<void>;
   /** Renames a file or a directory, replacing a file at `to`. */
   rename(from: string, to: string): void;
   unlink(path: string): void;

@@ -47,6 +47,9 @@ function contract(name: string, make: () => { fs: StorageFs; root: string; done:
         const fd = fs.open(join(root, 'z/cp'), 'read');
         await fs.fsyncAsync(fd);
         fs.close(fd);
+        fs.fsyncDir(join(root, 'z'));
+        await fs.fsyncDirAsync(join(root, 'z'));
+        await expect(fs.fsyncDirAsync(join(root, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
         expect(() => fs.open(join(root, 'missing'), 'read')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
         expect(() => fs.rmdir(join(root, 'z'))).toThrow(expect.objectContaining({ code: 'ENOTEMPTY' }));
         removeRecursive(fs, join(root, 'z'));
