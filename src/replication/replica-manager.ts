@@ -61,6 +61,7 @@ export class ReplicaManager {
     for (const topic of this.opts.image.topicsByName.values()) {
       for (const p of topic.partitions.values()) this.maybeOpen(topic, p);
     }
+    this.opts.logManager.syncNewLogDirs();
   }
 
   /** Reacts to committed metadata records. */
@@ -86,6 +87,7 @@ export class ReplicaManager {
         this.refreshConfigs();
       }
     }
+    this.opts.logManager.syncNewLogDirs();
   }
 
   /** Re-reads every hosted topic's effective config (a topic or broker config changed). */
@@ -103,7 +105,7 @@ export class ReplicaManager {
     if (p.leader !== this.opts.nodeId) return;
     const config = this.opts.topicConfig(topic.name);
     const tp = { topic: topic.name, partition: p.partitionId };
-    const log = this.opts.logManager.getOrCreateLog(tp, { topicId: topic.topicId, config: logConfigOf(config) });
+    const log = this.opts.logManager.getOrCreateLog(tp, { topicId: topic.topicId, config: logConfigOf(config), deferDirSync: true });
     // This node is the partition's only replica, so its whole log is committed: as Kafka's
     // Partition.makeLeader does with an ISR of one, the high watermark starts at the log end (the
     // checkpointed value is stale or absent after a crash). With followers, the ISR will decide.
@@ -155,8 +157,8 @@ export class ReplicaManager {
     for (const p of byIndex.values()) {
       this.wake(p);
       this.waiters.delete(p);
-      this.opts.logManager.deleteLog({ topic: p.topic, partition: p.partition });
     }
+    this.opts.logManager.deleteLogs([...byIndex.values()].map((p) => ({ topic: p.topic, partition: p.partition })));
   }
 
   /**

@@ -87,6 +87,8 @@ export class LogManager {
   /** Whether each log dir had `.kafka_cleanshutdown` when it was loaded. */
   readonly hadCleanShutdown = new Map<string, boolean>();
   private readonly logs = new Map<string, Entry>();
+  /** Log dirs with partition directories created since their last fsync (createLog deferDirSync). */
+  private readonly dirsToSync = new Set<string>();
   private readonly tasks = new Set<ScheduledTask>();
   private readonly logger: Logger;
   private flushing = false;
@@ -242,6 +244,7 @@ export class LogManager {
 
   /** Kafka's nextLogDirs: the log dir holding the fewest partitions. */
   private nextLogDir(): string {
+    if (this.logDirs.length === 1) return this.logDirs[0]!;
     const counts = new Map<string, number>(this.logDirs.map((d) => [d, 0]));
     for (const e of this.logs.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
     let best = this.logDirs[0]!;
@@ -249,8 +252,12 @@ export class LogManager {
     return best;
   }
 
-  /** The partition's log, created empty in the least loaded log dir if it does not exist. */
-  createLog(tp: TopicPartition, opts: { topicId?: string; config?: LogConfig } = {}): PartitionLog {
+  /**
+   * The partition's log, created empty in the least loaded log dir if it does not exist. The log
+   * dir is fsynced so the new directory's name is durable, unless deferDirSync: then
+   * syncNewLogDirs() does it once for many (a topic of 10,000 partitions).
+   */
+  createLog(tp: TopicPartition, opts: { topicId?: string; config?: LogConfig; deferDirSync?: boolean } = {}): PartitionLog {
     if (this.closed) throw new Error('log manager is closed');
     const key = topicPartitionKey(tp);
     const existing = this.logs.get(key);
@@ -262,35 +269,56 @@ export class LogManager {
       return existing.log;
     }
     const logDir = this.nextLogDir();
-    const log = this.openLog(join(logDir, partitionDirName(tp)), tp, { hadCleanShutdown: true, ...opts });
-    this.opts.fs.fsyncDir(logDir);
+    const log = this.openLog(join(logDir, partitionDirName(tp)), tp, { hadCleanShutdown: true, topicId: opts.topicId, config: opts.config });
+    if (opts.deferDirSync) this.dirsToSync.add(logDir);
+    else this.opts.fs.fsyncDir(logDir);
     this.logs.set(key, { log, logDir });
     this.logger.info({ topicPartition: key, dir: log.dir }, 'created log');
     return log;
   }
 
   /** Alias of createLog (Kafka's name). */
-  getOrCreateLog(tp: TopicPartition, opts: { topicId?: string; config?: LogConfig } = {}): PartitionLog {
+  getOrCreateLog(tp: TopicPartition, opts: { topicId?: string; config?: LogConfig; deferDirSync?: boolean } = {}): PartitionLog {
     return this.createLog(tp, opts);
   }
 
-  /**
-   * Closes the log, renames its directory to `<topic>-<partition>.<uuid>-delete`, updates the
-   * dir's checkpoints and removes the directory after file.delete.delay.ms.
-   */
+  /** fsyncs each log dir that got partition directories from createLog(..., { deferDirSync: true }). */
+  syncNewLogDirs(): void {
+    for (const d of this.dirsToSync) this.opts.fs.fsyncDir(d);
+    this.dirsToSync.clear();
+  }
+
+  /** deleteLogs of one partition; false when the broker has no log for it. */
   deleteLog(tp: TopicPartition): boolean {
-    const key = topicPartitionKey(tp);
-    const entry = this.logs.get(key);
-    if (!entry) return false;
-    this.logs.delete(key);
-    entry.log.close();
-    const target = join(entry.logDir, deleteDirName(tp));
-    this.opts.fs.rename(entry.log.dir, target);
-    this.opts.fs.fsyncDir(entry.logDir);
-    this.checkpointDir(entry.logDir);
-    this.scheduleDirDeletion(target, this.opts.fileDeleteDelayMs ?? 60_000);
-    this.logger.info({ topicPartition: key, dir: target }, 'log renamed for deletion');
-    return true;
+    return this.deleteLogs([tp]) === 1;
+  }
+
+  /**
+   * Closes the logs, renames their directories to `<topic>-<partition>.<uuid>-delete`, then
+   * fsyncs and checkpoints each log dir involved once (Kafka's asyncDelete of a set of
+   * partitions) and removes the directories after file.delete.delay.ms. Returns how many it deleted.
+   */
+  deleteLogs(tps: Iterable<TopicPartition>): number {
+    const dirs = new Set<string>();
+    let deleted = 0;
+    for (const tp of tps) {
+      const key = topicPartitionKey(tp);
+      const entry = this.logs.get(key);
+      if (!entry) continue;
+      this.logs.delete(key);
+      entry.log.close();
+      const target = join(entry.logDir, deleteDirName(tp));
+      this.opts.fs.rename(entry.log.dir, target);
+      dirs.add(entry.logDir);
+      this.scheduleDirDeletion(target, this.opts.fileDeleteDelayMs ?? 60_000);
+      this.logger.info({ topicPartition: key, dir: target }, 'log renamed for deletion');
+      deleted++;
+    }
+    for (const d of dirs) {
+      this.opts.fs.fsyncDir(d);
+      this.checkpointDir(d);
+    }
+    return deleted;
   }
 
   /**
@@ -423,6 +451,7 @@ export class LogManager {
     this.closed = true;
     for (const t of this.tasks) t.cancel();
     this.tasks.clear();
+    this.syncNewLogDirs();
     for (const logDir of this.logDirs) {
       let clean = true;
       for (const log of this.logsIn(logDir)) {

@@ -131,6 +131,36 @@ describe('LogManager', () => {
     m.close();
   });
 
+  it('deleteLogs renames many partitions, then fsyncs and checkpoints each log dir once', () => {
+    const { open, fs } = env({}, { fileDeleteDelayMs: 5000 });
+    const m = open();
+    for (let p = 0; p < 20; p++) produce(m.createLog(tp('many', p)), 1);
+    m.createLog(tp('kept'));
+    const fsyncDir = vi.spyOn(fs, 'fsyncDir');
+    const rename = vi.spyOn(fs, 'rename');
+    expect(m.deleteLogs([...Array.from({ length: 20 }, (_, p) => tp('many', p)), tp('never-created')])).toBe(20);
+    // 20 directory renames, plus the three checkpoint files (tmp -> file) of each of the two dirs
+    expect(rename).toHaveBeenCalledTimes(20 + 3 * 2);
+    const dirSyncs = fsyncDir.mock.calls.map(([d]) => d);
+    expect(dirSyncs.filter((d) => d === '/d1')).toHaveLength(1 + 3);
+    expect(dirSyncs.filter((d) => d === '/d2')).toHaveLength(1 + 3);
+    expect(m.allLogs().map((l) => l.topicPartition.topic)).toEqual(['kept']);
+    m.close();
+  });
+
+  it('createLog with deferDirSync leaves the log dir fsync to syncNewLogDirs, once per dir', () => {
+    const { open, fs } = env();
+    const m = open();
+    const fsyncDir = vi.spyOn(fs, 'fsyncDir');
+    for (let p = 0; p < 10; p++) m.createLog(tp('t', p), { deferDirSync: true });
+    expect(fsyncDir.mock.calls.filter(([d]) => d === '/d1' || d === '/d2')).toEqual([]);
+    m.syncNewLogDirs();
+    expect(fsyncDir.mock.calls.filter(([d]) => d === '/d1' || d === '/d2').map(([d]) => d).sort()).toEqual(['/d1', '/d2']);
+    m.syncNewLogDirs();
+    expect(fsyncDir.mock.calls.filter(([d]) => d === '/d1' || d === '/d2')).toHaveLength(2);
+    m.close();
+  });
+
   it('removes leftover -delete directories at startup and skips the metadata log', () => {
     const { open, fs, sched } = env();
     fs.mkdir('/d1/old-0.0123456789abcdef0123456789abcdef-delete');
