@@ -8,13 +8,13 @@
  * together (cork/uncork). Nothing is validated: no Node broker can do less per request.
  *
  * With a store dir it is the store ceiling: the bytes of every Produce frame are also appended to one
- * file there with writeSync, piece by piece as they arrive (no assembling), before the answer is
- * written: the least a broker that keeps the data in the page cache can do. IPC `dropStore` deletes
- * the file and starts a new one.
+ * file there, with one writev of the pieces the socket delivered (views, never assembled) once the
+ * frame is complete, before the answer is written: the least a broker that keeps the data in the
+ * page cache can do. IPC `dropStore` deletes the file and starts a new one.
  *
  * Forked by bench/run.ts; argv: <topic> <fetchBatchBytes> <fetchValueBytes> [storeDir]. Sends {port} over IPC.
  */
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writevSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { encodeResponseFrame } from '../src/protocol/frame.js';
@@ -30,8 +30,15 @@ const fetchValueBytes = Number(process.argv[4] ?? 1024);
 const storePath = process.argv[5] ? join(process.argv[5], 'store.log') : null;
 let storeFd = storePath ? openSync(storePath, 'a') : -1;
 
-function store(chunk: Buffer, from: number, to: number): void {
-  for (let at = from; at < to; ) at += writeSync(storeFd, chunk, at, to - at);
+/** Appends the pieces of one frame with as few writev calls as the kernel allows. */
+function store(pieces: Buffer[]): void {
+  let left = pieces;
+  while (left.length > 0) {
+    let n = writevSync(storeFd, left);
+    let i = 0;
+    while (i < left.length && n >= left[i]!.length) n -= left[i++]!.length;
+    left = i < left.length ? [left[i]!.subarray(n), ...left.slice(i + 1)] : [];
+  }
 }
 
 function template(chunks: Buffer[]): { head: Buffer; rest: Buffer[] } {
@@ -59,6 +66,7 @@ function serve(socket: Socket): void {
   let hdrFill = 0;
   let skip = 0; // body bytes still to skip
   let storing = false; // the frame being skipped is a Produce request to store
+  let pieces: Buffer[] = []; // of the Produce frame being stored
   let pendingAnswer = -1; // correlation id of a stored Produce answered once its body is complete
   let corked = false;
   const answerProduce = (correlationId: number) => {
@@ -76,9 +84,13 @@ function serve(socket: Socket): void {
     while (pos < chunk.length) {
       if (skip > 0) {
         const n = Math.min(skip, chunk.length - pos);
-        if (storing) store(chunk, pos, pos + n);
+        if (storing) pieces.push(chunk.subarray(pos, pos + n));
         skip -= n;
         pos += n;
+        if (skip === 0 && storing) {
+          store(pieces);
+          pieces = [];
+        }
         if (skip === 0 && pendingAnswer >= 0) {
           answerProduce(pendingAnswer);
           pendingAnswer = -1;
@@ -97,9 +109,13 @@ function serve(socket: Socket): void {
       skip = size - 8;
       storing = storeFd >= 0 && apiKey === ApiKey.Produce;
       if (storing) {
-        store(hdr, 0, 12);
-        if (skip > 0) pendingAnswer = correlationId;
-        else answerProduce(correlationId);
+        pieces = [Buffer.from(hdr)];
+        if (skip > 0) {
+          pendingAnswer = correlationId;
+        } else {
+          store(pieces);
+          answerProduce(correlationId);
+        }
       } else if (apiKey === ApiKey.Produce) {
         answerProduce(correlationId);
       } else if (apiKey === ApiKey.Fetch) {

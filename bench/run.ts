@@ -602,7 +602,7 @@ async function clientsSection(): Promise<void> {
     }
     table({
       title: 'Real clients: node-rdkafka 3.6 (librdkafka 2.12) and kafkajs 2.2, each in its own process; topic with 4 partitions',
-      note: `produce: ${P.clientSeconds} s of records after a warm-up (rdkafka: linger.ms=5, batch.size=1 MB; kafkajs: 4 send() of 1000 records in flight); consume: everything produced by the acks=1 run, for at most ${Math.max(20, P.clientSeconds * 4)} s (rdkafka: assign() without a group; kafkajs: its Cluster/Broker.fetch, its consumer needs a group coordinator, which the broker does not have yet). MB/s counts record values. CPU% of one core; client CPU counts all of its threads; (w N) = % of the window the broker's event loop waited for a CPU. Target: client saturates its core, broker < 70%.`,
+      note: `produce: ${P.clientSeconds} s of records after a warm-up (rdkafka: linger.ms=5, batch.size=1 MB; kafkajs: 4 send() of 1000 records in flight); consume: everything produced by the acks=1 run, for at most ${Math.max(20, P.clientSeconds * 4)} s (rdkafka: assign() without a group; kafkajs: its Cluster/Broker.fetch, the fetch path of its consumer without group coordination). MB/s counts record values. CPU% of one core; client CPU counts all of its threads; (w N) = % of the window the broker's event loop waited for a CPU. Target: client saturates its core, broker < 70%.`,
       columns: ['client', 'record', 'acks', 'compression', 'phase', 'records/s', 'MB/s', 'client CPU%', 'broker CPU%', 'errors'],
       rows,
     });

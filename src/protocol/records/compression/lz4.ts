@@ -22,7 +22,9 @@
  * more than 255x, so that cap never rejects valid data.) The block API is also ~7x faster than
  * lz4-napi's frame API.
  */
-import { compressSync, uncompressSync } from 'lz4-napi';
+import { lazyModule } from './lazy-module.js';
+
+const lz4 = lazyModule<typeof import('lz4-napi')>('lz4-napi');
 import { DecompressionError, DecompressionLimitError } from '../errors.js';
 import { xxhash32 } from './xxhash32.js';
 
@@ -61,7 +63,7 @@ export function lz4Compress(data: Buffer): Buffer {
   for (let pos = 0; pos < data.length; pos += WRITE_BLOCK_SIZE) {
     const chunk = data.subarray(pos, Math.min(pos + WRITE_BLOCK_SIZE, data.length));
     // compressSync prepends the uncompressed size as uint32 LE; the frame does not want it.
-    const compressed = compressSync(chunk).subarray(4);
+    const compressed = lz4().compressSync(chunk).subarray(4);
     const stored = compressed.length < chunk.length;
     const body = stored ? compressed : chunk;
     const size = Buffer.allocUnsafe(4);
@@ -133,7 +135,7 @@ function decodeBlock(data: Buffer, pos: number, size: number, blockMax: number, 
   input.writeUInt32LE(room, 0);
   data.copy(input, 4, pos, pos + size);
   try {
-    return uncompressSync(input) as Buffer;
+    return lz4().uncompressSync(input) as Buffer;
   } catch (err) {
     if (room === left && left < blockMax) throw new DecompressionLimitError(maxOutputBytes, 'lz4 block');
     throw new DecompressionError(`lz4: ${(err as Error).message}`);

@@ -12,8 +12,10 @@
  * maxOutputBytes + 128 KiB and the output is checked afterwards: the decoder can allocate at most
  * 128 KiB past maxOutputBytes, and anything larger throws DecompressionLimitError undecoded.
  */
-import { compress, decompress } from '@mongodb-js/zstd';
+import { lazyModule } from './lazy-module.js';
 import { DecompressionError, DecompressionLimitError } from '../errors.js';
+
+const zstd = lazyModule<typeof import('@mongodb-js/zstd')>('@mongodb-js/zstd');
 
 const FRAME_MAGIC = 0xfd2fb528;
 const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
@@ -24,7 +26,7 @@ const BLOCK_RLE = 1;
 const BLOCK_COMPRESSED = 2;
 
 export async function zstdCompress(data: Buffer, level?: number): Promise<Buffer> {
-  return compress(data, level);
+  return zstd().compress(data, level);
 }
 
 export async function zstdDecompress(data: Buffer, maxOutputBytes: number): Promise<Buffer> {
@@ -32,7 +34,7 @@ export async function zstdDecompress(data: Buffer, maxOutputBytes: number): Prom
   if (bound > maxOutputBytes + MAX_BLOCK_SIZE) throw new DecompressionLimitError(maxOutputBytes, `zstd frames may expand to ${bound} bytes`);
   let out: Buffer;
   try {
-    out = await decompress(data);
+    out = await zstd().decompress(data);
   } catch (err) {
     throw new DecompressionError(`zstd: ${(err as Error).message}`);
   }
