@@ -167,6 +167,10 @@ async function consume(): Promise<void> {
       'fetch.message.max.bytes': 1048576,
       'fetch.wait.max.ms': 100,
       'queued.min.messages': 200000,
+      // Default 1000: once its local queue holds queued.max.messages.kbytes (64 MiB), librdkafka stops
+      // fetching for a whole second, while node-rdkafka drains 64 MiB of 1 KiB records in ~0.3 s;
+      // with the default the consumer idled 2/3 of the time (83k records/s, client at 43%).
+      'fetch.queue.backoff.ms': 10,
       ...extraConfig(),
     },
     { 'auto.offset.reset': 'earliest' },
