@@ -2,31 +2,26 @@
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of RecordBatch v2
  * (bytes 21..end of the batch, see records/batch-header.ts).
  *
- * Backed by @node-rs/crc32 (prebuilt N-API binaries from the npm registry, SIMD: ~28 GB/s on 1 MiB
- * here) and, on a platform without a prebuilt binary, by fast-crc32c (~10 GB/s when its native
- * `sse4_crc32` addon compiled at install, else a JavaScript table about 15x slower still).
+ * Backed by fast-crc32c, which loads the native `sse4_crc32` addon when it compiled at install
+ * time and otherwise silently falls back to a JavaScript table (about 15x slower). The addon
+ * itself uses the SSE4.2 crc32 instruction when the CPU has it and a C table otherwise.
  * crc32cImplementation() tells which one is active so the broker can log it at startup.
  */
 import { createRequire } from 'node:module';
 
-type Calculate = (data: Buffer) => number;
-
-export type Crc32cImplementation = 'node-rs-simd' | 'sse4.2-native' | 'native-table' | 'javascript';
-
-const require = createRequire(import.meta.url);
-const { calculate, implementation } = load();
-
-function load(): { calculate: Calculate; implementation: Crc32cImplementation } {
-  try {
-    const nodeRs = require('@node-rs/crc32') as { crc32c(data: Buffer, initial?: number): number };
-    return { calculate: (data) => nodeRs.crc32c(data), implementation: 'node-rs-simd' };
-  } catch {
-    const fast = require('fast-crc32c') as { calculate(data: Buffer, initial?: number): number };
-    return { calculate: (data) => fast.calculate(data), implementation: fastCrc32cImplementation(fast) };
-  }
+interface Crc32cModule {
+  calculate(data: Buffer | string, initial?: number): number;
 }
 
-function fastCrc32cImplementation(active: unknown): Crc32cImplementation {
+const require = createRequire(import.meta.url);
+const active = require('fast-crc32c') as Crc32cModule;
+const calculate = active.calculate;
+
+export type Crc32cImplementation = 'sse4.2-native' | 'native-table' | 'javascript';
+
+const implementation: Crc32cImplementation = detectImplementation();
+
+function detectImplementation(): Crc32cImplementation {
   let jsImpl: unknown;
   try {
     jsImpl = require('fast-crc32c/impls/js_crc32c');
@@ -48,7 +43,7 @@ export function crc32c(buf: Buffer, start = 0, end = buf.length): number {
   return calculate(view) >>> 0;
 }
 
-/** Which CRC-32C implementation is active ('javascript' is the slow fallback). */
+/** Which CRC-32C implementation fast-crc32c loaded ('javascript' is the slow fallback). */
 export function crc32cImplementation(): Crc32cImplementation {
   return implementation;
 }
