@@ -301,22 +301,26 @@ export class LogManager {
   deleteLogs(tps: Iterable<TopicPartition>): number {
     const dirs = new Set<string>();
     let deleted = 0;
-    for (const tp of tps) {
-      const key = topicPartitionKey(tp);
-      const entry = this.logs.get(key);
-      if (!entry) continue;
-      this.logs.delete(key);
-      entry.log.close();
-      const target = join(entry.logDir, deleteDirName(tp));
-      this.opts.fs.rename(entry.log.dir, target);
-      dirs.add(entry.logDir);
-      this.scheduleDirDeletion(target, this.opts.fileDeleteDelayMs ?? 60_000);
-      this.logger.info({ topicPartition: key, dir: target }, 'log renamed for deletion');
-      deleted++;
-    }
-    for (const d of dirs) {
-      this.opts.fs.fsyncDir(d);
-      this.checkpointDir(d);
+    try {
+      for (const tp of tps) {
+        const key = topicPartitionKey(tp);
+        const entry = this.logs.get(key);
+        if (!entry) continue;
+        this.logs.delete(key);
+        dirs.add(entry.logDir);
+        entry.log.close();
+        const target = join(entry.logDir, deleteDirName(tp));
+        this.opts.fs.rename(entry.log.dir, target);
+        this.scheduleDirDeletion(target, this.opts.fileDeleteDelayMs ?? 60_000);
+        this.logger.info({ topicPartition: key, dir: target }, 'log renamed for deletion');
+        deleted++;
+      }
+    } finally {
+      // Also after a failed rename: the renames done so far must become durable and checkpointed.
+      for (const d of dirs) {
+        this.opts.fs.fsyncDir(d);
+        this.checkpointDir(d);
+      }
     }
     return deleted;
   }

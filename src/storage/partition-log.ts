@@ -567,7 +567,14 @@ export class PartitionLog {
     this.dirNeedsSync = false;
     const results = await Promise.all(segments.map((s) => s.flushAsync()));
     if (this.closed) return;
-    if (syncDir) await this.fs.fsyncDirAsync(this.dir);
+    if (syncDir) {
+      try {
+        await this.fs.fsyncDirAsync(this.dir);
+      } catch (err) {
+        this.dirNeedsSync = true;
+        throw err;
+      }
+    }
     if (this.closed) return;
     if (results.every(Boolean) && this.truncations === truncationsAtStart && target > this.recoveryPoint) {
       this.recoveryPoint = target;
