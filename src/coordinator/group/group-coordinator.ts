@@ -25,7 +25,7 @@ import { ResponseFuture } from '../runtime/response-future.js';
 import { joinResponseBase, syncResponseBase } from './classic-group.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
 import { GroupCoordinatorShard } from './group-coordinator-shard.js';
-import type { GroupRequestContext, HeartbeatParams, JoinGroupParams, LeaveGroupParams, SyncGroupParams } from './group-metadata-manager.js';
+import { appendErrorToResponseError, type GroupRequestContext, type HeartbeatParams, type JoinGroupParams, type LeaveGroupParams, type SyncGroupParams } from './group-metadata-manager.js';
 import { partitionForKey } from './java-string-hash.js';
 import type { FetchedTopic, OffsetCommitParams, OffsetDeleteParams, TxnOffsetCommitParams } from './offset-metadata-manager.js';
 import { consumerOffsetsSerde } from './records.js';
@@ -59,26 +59,15 @@ export interface CommitOffsetsResult {
   topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
 }
 
-/** Kafka's GroupCoordinatorService.handleOperationException: write failures become coordinator errors. */
+/**
+ * Kafka's GroupCoordinatorService.handleOperationException: a failed write of the coordinator's
+ * records answers as appendErrorToResponseError maps it, except NETWORK_EXCEPTION (the
+ * coordinator is still loading).
+ */
 export function operationErrorCode(err: unknown): number {
   if (!(err instanceof KafkaError)) return ErrorCode.UNKNOWN_SERVER_ERROR;
-  switch (err.code) {
-    case ErrorCode.NETWORK_EXCEPTION:
-      return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-    case ErrorCode.INVALID_FETCH_SIZE:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-    default:
-      return err.code;
-  }
+  if (err.code === ErrorCode.NETWORK_EXCEPTION) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+  return appendErrorToResponseError(err.code);
 }
 
 export class GroupCoordinator {
