@@ -63,10 +63,10 @@ export function scanBatches(
 ): ScanResult {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const useShared = !sharedChunkInUse && chunkSize === DEFAULT_CHUNK && !opts.withBody;
-  if (!useShared) return scanWith(Buffer.allocUnsafe(Math.min(chunkSize, Math.max(0, end - start))), fs, fd, start, end, visit, opts);
+  if (!useShared) return scanWith(Buffer.allocUnsafe(Math.min(chunkSize, Math.max(0, end - start))), chunkSize, fs, fd, start, end, visit, opts.withBody);
   sharedChunkInUse = true;
   try {
-    return scanWith(sharedChunk, fs, fd, start, end, visit, opts);
+    return scanWith(sharedChunk, chunkSize, fs, fd, start, end, visit, opts.withBody);
   } finally {
     sharedChunkInUse = false;
   }
@@ -74,14 +74,14 @@ export function scanBatches(
 
 function scanWith(
   chunk: Buffer,
+  chunkSize: number,
   fs: StorageFs,
   fd: number,
   start: number,
   end: number,
   visit: (b: BatchCursor) => boolean | void,
-  opts: { withBody?: boolean; chunkSize?: number },
+  withBody = false,
 ): ScanResult {
-  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   let chunkStart = start;
   let chunkLen = 0;
   let pos = start;
@@ -110,7 +110,7 @@ function scanWith(
     if (batchLength < MIN_BATCH_LENGTH) return { position: pos, end: 'invalid', reason: `batch length ${batchLength}` };
     const size = LOG_OVERHEAD + batchLength;
     if (size > remaining) return { position: pos, end: 'torn', reason: `batch of ${size} bytes but ${remaining} left` };
-    if (!cover(opts.withBody ? size : BATCH_HEADER_SIZE)) {
+    if (!cover(withBody ? size : BATCH_HEADER_SIZE)) {
       return { position: pos, end: 'torn', reason: 'short read' };
     }
     at = pos - chunkStart;
